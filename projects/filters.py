@@ -1,0 +1,205 @@
+"""FilterSets of the public /cases/ and /cities/ pages.
+
+Every filter is typed (a slug, an ISO code, a year, a choice), so a bad value is a form error
+the page can show, never an exception. Both build on ``published()``.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
+from seoul_diplomacy.content import YEAR_MAX, YEAR_MIN
+from seoul_diplomacy.listing import FilterForm
+
+SEARCH_MAX_LENGTH = 100
+
+
+class UpperCaseMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Accepts ``country=th`` as well as ``country=TH``."""
+
+    def clean(self, value):
+        if value:
+            value = [item.upper() if isinstance(item, str) else item for item in value]
+        return super().clean(value)
+
+
+class CountryMultipleFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = UpperCaseMultipleChoiceField
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year between 1900 and 2100; anything else is a form error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
+
+
+class CaseFilterForm(FilterForm):
+    def clean(self):
+        data = super().clean()
+        year_from, year_to = data.get("year_from"), data.get("year_to")
+        if year_from and year_to and year_from > year_to:
+            self.add_error(
+                "year_to",
+                _("“To year” (%(to)s) is before “From year” (%(from)s).") % {"to": year_to, "from": year_from},
+            )
+        return data
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorts by the chosen field, then by slug, so that pages never overlap or skip a row."""
+
+    def filter(self, qs, value):
+        params = [param for param in value or () if param]  # "ordering=title,," validates as ["title", "", ""]
+        if not params:
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in params], "slug")
+
+
+def search_field():
+    return django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = search_field()
+    sector = django_filters.ModelMultipleChoiceFilter(
+        field_name="sector__slug",
+        to_field_name="slug",
+        queryset=Sector.objects.all(),
+        label=_("Sector"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    category = django_filters.ModelChoiceFilter(
+        field_name="category",
+        to_field_name="slug",
+        queryset=CaseCategory.objects.select_related("sector"),
+        label=_("Category"),
+        empty_label=_("Any category"),
+    )
+    country = CountryMultipleFilter(
+        field_name="country__code",
+        to_field_name="code",
+        queryset=Country.objects.filter(Exists(Case.objects.published().filter(country=OuterRef("pk")))),
+        label=_("Country"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    region = django_filters.ChoiceFilter(
+        field_name="country__region", choices=Region.choices, label=_("Region"), empty_label=_("Any region")
+    )
+    city = django_filters.ModelChoiceFilter(
+        method="filter_city",
+        to_field_name="slug",
+        queryset=City.objects.published(),
+        label=_("City"),
+        widget=forms.HiddenInput,
+    )
+    kind = django_filters.ChoiceFilter(choices=WorkKind.choices, label=_("Kind of work"), empty_label=_("Any kind"))
+    year_from = YearFilter(method="filter_year_from", label=_("From year"))
+    year_to = YearFilter(method="filter_year_to", label=_("To year"))
+    ordering = StableOrderingFilter(
+        fields=(("sector__order", "sector"), ("title", "title"), ("country__name", "country"), ("year_start", "year")),
+        field_labels={
+            "sector": _("Sector"),
+            "-sector": _("Sector (reverse)"),
+            "title": _("Title (A–Z)"),
+            "-title": _("Title (Z–A)"),
+            "country": _("Country (A–Z)"),
+            "-country": _("Country (Z–A)"),
+            "year": _("Year (oldest first)"),
+            "-year": _("Year (newest first)"),
+        },
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Case
+        form = CaseFilterForm
+        fields = ["q", "sector", "category", "country", "region", "city", "kind", "year_from", "year_to"]
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Case.objects.published()
+        super().__init__(data, queryset, **kwargs)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        city_match = Case.cities.through.objects.filter(
+            case=OuterRef("pk"), city__status="published", city__name__icontains=value
+        )
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(country__name__icontains=value)
+            | Exists(city_match)
+        )
+
+    def filter_city(self, queryset, name, value):
+        return queryset.filter(Exists(Case.cities.through.objects.filter(case=OuterRef("pk"), city=value)))
+
+    def filter_year_from(self, queryset, name, value):
+        """Cases still running in or after ``value`` (cases without a known year are left out)."""
+        return queryset.filter(Q(year_end__gte=value) | Q(year_end__isnull=True, year_start__gte=value))
+
+    def filter_year_to(self, queryset, name, value):
+        """Cases that had begun by ``value``."""
+        return queryset.filter(Q(year_start__lte=value) | Q(year_start__isnull=True, year_end__lte=value))
+
+
+class CityFilter(django_filters.FilterSet):
+    q = search_field()
+    relationship = django_filters.ChoiceFilter(
+        choices=Relationship.choices, label=_("Relationship with Seoul"), empty_label=_("Any relationship")
+    )
+    country = CountryMultipleFilter(
+        field_name="country__code",
+        to_field_name="code",
+        queryset=Country.objects.filter(Exists(City.objects.published().filter(country=OuterRef("pk")))),
+        label=_("Country"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    region = django_filters.ChoiceFilter(
+        field_name="country__region", choices=Region.choices, label=_("Region"), empty_label=_("Any region")
+    )
+    ordering = StableOrderingFilter(
+        fields=(("name", "name"), ("country__name", "country"), ("relationship_year", "year")),
+        field_labels={
+            "name": _("Name (A–Z)"),
+            "-name": _("Name (Z–A)"),
+            "country": _("Country (A–Z)"),
+            "-country": _("Country (Z–A)"),
+            "year": _("Year signed (oldest first)"),
+            "-year": _("Year signed (newest first)"),
+        },
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = City
+        form = FilterForm
+        fields = ["q", "relationship", "country", "region"]
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = City.objects.published()
+        super().__init__(data, queryset, **kwargs)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(name_ko__icontains=value) | Q(country__name__icontains=value)
+        )

@@ -1,0 +1,397 @@
+"""Seoul's shared urban policies: sectors, their categories, cases, and the places involved."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from seoul_diplomacy.content import (
+    YEAR_VALIDATORS,
+    Provenance,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    year_in_range,
+)
+
+
+class Region(models.TextChoices):
+    EAST_ASIA = "east-asia", _("East Asia")
+    SOUTHEAST_ASIA = "southeast-asia", _("Southeast Asia")
+    SOUTH_ASIA = "south-asia", _("South Asia")
+    CENTRAL_ASIA = "central-asia", _("Central Asia")
+    MIDDLE_EAST = "middle-east", _("Middle East")
+    AFRICA = "africa", _("Africa")
+    EUROPE = "europe", _("Europe")
+    NORTH_AMERICA = "north-america", _("North America")
+    LATIN_AMERICA = "latin-america", _("Latin America")
+    OCEANIA = "oceania", _("Oceania")
+
+
+class Relationship(models.TextChoices):
+    NONE = "none", _("Partner (no formal tie)")
+    SISTER = "sister", _("Sister city")
+    FRIENDSHIP = "friendship", _("Friendship city")
+
+
+class PlaceType(models.TextChoices):
+    CITY = "city", _("City")
+    PROVINCE = "province", _("Province, state or region")
+
+
+class WorkKind(models.TextChoices):
+    CONSULTING = "consulting", _("Consulting")
+    FEASIBILITY_STUDY = "feasibility-study", _("Feasibility study")
+    TECHNICAL_ADVICE = "technical-advice", _("Technical advice")
+    POLICY_ADVICE = "policy-advice", _("Policy advice")
+    DESIGN = "design", _("Design")
+    CONSTRUCTION = "construction", _("Construction")
+    INSTALLATION = "installation", _("Installation")
+    SYSTEM_DEVELOPMENT = "system-development", _("System development")
+    CAPACITY_BUILDING = "capacity-building", _("Capacity building")
+    MASTER_PLANNING = "master-planning", _("Master planning")
+
+
+class Verification(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed by a cited source")
+    UNCONFIRMED = "unconfirmed", _("Stated by SMG only; not confirmed elsewhere")
+
+
+def published_case_count():
+    """How many published cases point at the row: the 'documented' count the site shows."""
+    return Count("cases", filter=Q(cases__status=Status.PUBLISHED), distinct=True)
+
+
+class SlugQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+def bound_check(name, field, low, high):
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+        name=name,
+        violation_error_message=_("%(field)s must be between %(low)s and %(high)s.")
+        % {"field": field, "low": low, "high": high},
+    )
+
+
+class CountryManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Country(models.Model):
+    code = models.CharField(
+        _("ISO code"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Enter the two capital letters of ISO 3166-1 alpha-2."))],
+        help_text=_("ISO 3166-1 alpha-2, e.g. TH for Thailand."),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_ko = models.CharField(_("Korean name"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices)
+
+    objects = CountryManager()
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_iso_alpha2"),
+            models.CheckConstraint(condition=Q(region__in=Region.values), name="country_region_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:case_list") + f"?country={self.code}"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class CityQuerySet(PublishableQuerySet, SlugQuerySet):
+    def partners(self):
+        return self.exclude(relationship=Relationship.NONE)
+
+    def for_listing(self):
+        return (
+            self.select_related("country")
+            .annotate(case_count=published_case_count())
+            .order_by(*City._meta.ordering)  # a GROUP BY query drops Meta.ordering
+        )
+
+
+class City(Publishable, Provenance):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_ko = models.CharField(_("Korean name"), max_length=120, blank=True)
+    place_type = models.CharField(_("type of place"), max_length=10, choices=PlaceType.choices, default=PlaceType.CITY)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cities", verbose_name=_("country"))
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    coordinates_approximate = models.BooleanField(
+        _("coordinates approximate"),
+        default=False,
+        help_text=_("Tick when the point stands in for an unknown or wider place."),
+    )
+    relationship = models.CharField(
+        _("relationship with Seoul"), max_length=12, choices=Relationship.choices, default=Relationship.NONE
+    )
+    relationship_year = models.PositiveSmallIntegerField(
+        _("year signed"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name", "slug"]
+        constraints = [
+            bound_check("city_latitude_range", "latitude", -90, 90),
+            bound_check("city_longitude_range", "longitude", -180, 180),
+            models.CheckConstraint(condition=year_in_range("relationship_year"), name="city_relationship_year_range"),
+            models.CheckConstraint(
+                condition=~Q(relationship=Relationship.NONE) | Q(relationship_year__isnull=True),
+                name="city_year_needs_relationship",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="city_coordinates_both_or_neither",
+            ),
+            models.CheckConstraint(condition=Q(relationship__in=Relationship.values), name="city_relationship_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="city_status_valid"),
+        ]
+        indexes = [models.Index(fields=["relationship", "name"])]
+
+    def __str__(self):
+        return f"{self.name}, {self.country.name}" if self.country_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:city_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        errors = {}
+        if (self.latitude is None) != (self.longitude is None):
+            message = _("Give both latitude and longitude, or neither.")
+            errors["latitude" if self.latitude is None else "longitude"] = message
+        if self.relationship == Relationship.NONE and self.relationship_year is not None:
+            errors["relationship_year"] = _(
+                "A year signed only makes sense for a sister or friendship city; choose the relationship first."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None
+
+
+class SectorQuerySet(SlugQuerySet):
+    def with_documented_counts(self):
+        """Annotate ``documented_count``: the published cases the database holds."""
+        return self.annotate(documented_count=published_case_count()).order_by(*Sector._meta.ordering)
+
+
+class Sector(Provenance):
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    name_ko = models.CharField(_("Korean name"), max_length=80, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    declared_case_count = models.PositiveIntegerField(
+        _("declared number of cases"),
+        null=True,
+        blank=True,
+        help_text=_("The number of cases SMG declares for this sector (e.g. 22 for Transportation)."),
+    )
+
+    objects = SectorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:sector_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class CaseCategoryQuerySet(SlugQuerySet):
+    def with_documented_counts(self):
+        return self.annotate(documented_count=published_case_count()).order_by(*CaseCategory._meta.ordering)
+
+
+class CaseCategory(models.Model):
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="categories", verbose_name=_("sector"))
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_ko = models.CharField(_("Korean name"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    declared_case_count = models.PositiveIntegerField(_("declared number of cases"), null=True, blank=True)
+
+    objects = CaseCategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case category")
+        verbose_name_plural = _("case categories")
+        ordering = ["sector__order", "order", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["sector", "name"], name="category_name_unique_in_sector"),
+        ]
+
+    def __str__(self):
+        return f"{self.sector.name}: {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("projects:case_list") + f"?category={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["projects.sector"]
+
+
+class CaseQuerySet(PublishableQuerySet, SlugQuerySet):
+    def for_listing(self):
+        return self.select_related("sector", "category", "country").prefetch_related("cities")
+
+
+class Case(Publishable, Provenance):
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=250)
+    summary = models.TextField(_("summary"), blank=True)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="cases", verbose_name=_("sector"))
+    category = models.ForeignKey(
+        CaseCategory,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name=_("category"),
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cases", verbose_name=_("country"))
+    cities = models.ManyToManyField(City, related_name="cases", blank=True, verbose_name=_("cities"))
+    kind = models.CharField(_("kind of work"), max_length=20, choices=WorkKind.choices)
+    year_start = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True, validators=YEAR_VALIDATORS)
+    year_end = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True, validators=YEAR_VALIDATORS)
+    verification = models.CharField(
+        _("verification"), max_length=12, choices=Verification.choices, default=Verification.UNCONFIRMED
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["sector__order", "title", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=year_in_range("year_start"), name="case_year_start_range"),
+            models.CheckConstraint(condition=year_in_range("year_end"), name="case_year_end_range"),
+            models.CheckConstraint(
+                condition=Q(year_start__isnull=True)
+                | Q(year_end__isnull=True)
+                | Q(year_end__gte=models.F("year_start")),
+                name="case_years_in_order",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=WorkKind.values), name="case_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "sector"]),
+            models.Index(fields=["status", "country"]),
+            models.Index(fields=["status", "title"]),
+            models.Index(fields=["year_start", "year_end"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:case_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["projects.sector", "projects.casecategory", "projects.country", "projects.city"]
+
+    def clean(self):
+        errors = {}
+        if self.category_id and self.sector_id and self.category.sector_id != self.sector_id:
+            errors["category"] = _("The category “%(category)s” belongs to another sector than “%(sector)s”.") % {
+                "category": self.category.name,
+                "sector": self.sector.name,
+            }
+        if self.year_start and self.year_end and self.year_end < self.year_start:
+            errors["year_end"] = _("The last year (%(end)s) is before the first year (%(start)s).") % {
+                "end": self.year_end,
+                "start": self.year_start,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def years_display(self):
+        if self.year_start and self.year_end and self.year_end != self.year_start:
+            return f"{self.year_start}–{self.year_end}"
+        return str(self.year_start or self.year_end or "")
+
+
+class KeyFigure(Provenance):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    label = models.CharField(_("label"), max_length=160)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("e.g. policies, cities, %"))
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return f"{self.label}: {self.value_display}"
+
+    def get_absolute_url(self):
+        return reverse("home") + f"#figure-{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def value_display(self):
+        number = f"{self.value:,f}".rstrip("0").rstrip(".")
+        return f"{number} %" if self.unit == "%" else f"{number} {self.unit}".strip()

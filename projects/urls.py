@@ -1,0 +1,14 @@
+from django.urls import path
+
+from projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("cases/", views.CaseListView.as_view(), name="case_list"),
+    path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
+    path("sectors/", views.sector_list, name="sector_list"),
+    path("sectors/<slug:slug>/", views.sector_detail, name="sector_detail"),
+    path("cities/", views.CityListView.as_view(), name="city_list"),
+    path("cities/<slug:slug>/", views.city_detail, name="city_detail"),
+]

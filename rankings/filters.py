@@ -1,0 +1,19 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from rankings.models import HostedOrganization, OrganizationField
+from seoul_diplomacy.listing import FilterForm
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    field = django_filters.ChoiceFilter(choices=OrganizationField.choices, label=_("Field"), empty_label=_("Any field"))
+
+    class Meta:
+        model = HostedOrganization
+        form = FilterForm
+        fields = ["field"]
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = HostedOrganization.objects.published()
+        super().__init__(data, queryset, **kwargs)

@@ -1,0 +1,167 @@
+"""Seoul's standing in international city indices, and the international organizations it hosts."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import SlugQuerySet
+from seoul_diplomacy.content import YEAR_VALIDATORS, Provenance, Publishable, PublishableQuerySet, Status, year_in_range
+
+
+class RankingIndex(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=160, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True, help_text=_("e.g. GPCI"))
+    name_ko = models.CharField(_("Korean name"), max_length=160, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=160)
+    url = models.URLField(_("web address"), blank=True)
+    measures = models.TextField(_("what it measures"), blank=True)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = SlugQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ranking index")
+        verbose_name_plural = _("ranking indices")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("rankings:index_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Scope(models.TextChoices):
+    WORLD = "world", _("World")
+    ASIA = "asia", _("Asia")
+
+
+class RankingResultQuerySet(PublishableQuerySet):
+    def get_by_natural_key(self, index_slug, edition, scope):
+        return self.get(index__slug=index_slug, edition=edition, scope=scope)
+
+
+class RankingResult(Publishable, Provenance):
+    index = models.ForeignKey(RankingIndex, on_delete=models.CASCADE, related_name="results", verbose_name=_("index"))
+    edition = models.PositiveSmallIntegerField(
+        _("edition year"), validators=YEAR_VALIDATORS, help_text=_("The year the edition names (or the data year).")
+    )
+    edition_label = models.CharField(_("edition label"), max_length=60, blank=True, help_text=_("e.g. CoO 7"))
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.WORLD)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    cities_ranked = models.PositiveSmallIntegerField(
+        _("cities ranked"), null=True, blank=True, help_text=_("How many cities the edition ranked, if known.")
+    )
+    page_claim = models.CharField(
+        _("SMG page's claim"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the SMG City Diplomacy page (March 2017) says for this result, word for word."),
+    )
+
+    objects = RankingResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ranking result")
+        verbose_name_plural = _("ranking results")
+        ordering = ["index__order", "index__name", "-edition", "scope"]
+        constraints = [
+            models.UniqueConstraint(fields=["index", "edition", "scope"], name="result_unique_per_edition_scope"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="result_rank_at_least_1"),
+            models.CheckConstraint(condition=year_in_range("edition"), name="result_edition_year_range"),
+            models.CheckConstraint(
+                condition=Q(cities_ranked__isnull=True) | Q(cities_ranked__gte=models.F("rank")),
+                name="result_rank_within_cities_ranked",
+            ),
+            models.CheckConstraint(condition=Q(scope__in=Scope.values), name="result_scope_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="result_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.index.short_name or self.index.name} {self.edition} ({self.get_scope_display()}): {self.rank}"
+
+    def get_absolute_url(self):
+        return reverse("rankings:index_detail", args=[self.index.slug]) + f"#edition-{self.edition}-{self.scope}"
+
+    def natural_key(self):
+        return (*self.index.natural_key(), self.edition, self.scope)
+
+    natural_key.dependencies = ["rankings.rankingindex"]
+
+    def clean(self):
+        if self.rank is not None and self.rank < 1:
+            raise ValidationError(
+                {"rank": _("A rank starts at 1 (first place); %(rank)s is not a rank.") % {"rank": self.rank}}
+            )
+        if self.rank and self.cities_ranked and self.rank > self.cities_ranked:
+            raise ValidationError(
+                {
+                    "rank": _("Rank %(rank)s cannot be lower than the %(count)s cities ranked.")
+                    % {"rank": self.rank, "count": self.cities_ranked}
+                }
+            )
+
+    @property
+    def rank_display(self):
+        """'6th of 42' where the number of cities ranked is known, else '6th'."""
+        ordinal = ordinal_en(self.rank)
+        return f"{ordinal} of {self.cities_ranked}" if self.cities_ranked else ordinal
+
+
+def ordinal_en(number):
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+class OrganizationField(models.TextChoices):
+    CITY_NETWORKS = "city-networks", _("City networks and local government")
+    ENVIRONMENT = "environment", _("Environment and green growth")
+    DEVELOPMENT = "development", _("Development cooperation")
+    SOCIAL_ECONOMY = "social-economy", _("Social economy")
+    HUMANITARIAN = "humanitarian", _("Human rights, children and refugees")
+    LAW = "law", _("Law and justice")
+    INDUSTRY = "industry", _("Industry and investment")
+    UN_ASSOCIATIONS = "un-associations", _("UN associations")
+
+
+class HostedOrganizationQuerySet(PublishableQuerySet, SlugQuerySet):
+    pass
+
+
+class HostedOrganization(Publishable, Provenance):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=250)
+    name_ko = models.CharField(_("Korean name"), max_length=250, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    field = models.CharField(_("field"), max_length=20, choices=OrganizationField.choices)
+    year_in_seoul = models.PositiveSmallIntegerField(
+        _("year it came to Seoul"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    url = models.URLField(_("web address"), blank=True)
+
+    objects = HostedOrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hosted organization")
+        verbose_name_plural = _("hosted organizations")
+        ordering = ["name", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=year_in_range("year_in_seoul"), name="organization_year_range"),
+            models.CheckConstraint(condition=Q(field__in=OrganizationField.values), name="organization_field_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="organization_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("rankings:organization_list") + f"#{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)

@@ -1,0 +1,44 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from rankings.filters import OrganizationFilter
+from rankings.models import HostedOrganization, RankingIndex, RankingResult
+from seoul_diplomacy.listing import FilteredListView
+
+
+def indices_with_results():
+    """Every index with its published results, newest edition first, in two queries."""
+    results = RankingResult.objects.published().order_by("-edition", "scope")
+    return RankingIndex.objects.prefetch_related(Prefetch("results", queryset=results, to_attr="published_results"))
+
+
+def latest_world_result(index):
+    """The newest world result of an index (or its newest of any scope), from ``published_results``."""
+    results = index.published_results
+    world = [result for result in results if result.scope == "world"]
+    return (world or results or [None])[0]
+
+
+def index_list(request):
+    indices = list(indices_with_results())
+    for index in indices:
+        index.latest = latest_world_result(index)
+    return render(request, "rankings/index_list.html", {"indices": indices, "nav_section": "rankings"})
+
+
+def index_detail(request, slug):
+    index = get_object_or_404(indices_with_results(), slug=slug)
+    return render(
+        request,
+        "rankings/index_detail.html",
+        {"index": index, "results": index.published_results, "nav_section": "rankings"},
+    )
+
+
+class OrganizationListView(FilteredListView):
+    filterset_class = OrganizationFilter
+    template_name = "rankings/organization_list.html"
+    nav_section = "organizations"
+
+    def get_queryset(self):
+        return HostedOrganization.objects.published()

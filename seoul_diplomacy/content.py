@@ -1,0 +1,63 @@
+"""Building blocks shared by the content models of ``projects`` and ``rankings``.
+
+- ``Status`` and ``PublishableQuerySet``: visibility is one queryset method,
+  ``published()``, that every public view starts from.
+- ``Provenance``: where a record comes from and as of when.
+- Year and coordinate bounds, used by both the database constraints and the
+  validators so that the two never drift apart.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+YEAR_MIN = 1900
+YEAR_MAX = 2100
+YEAR_VALIDATORS = [
+    MinValueValidator(YEAR_MIN, _("Enter a year between 1900 and 2100.")),
+    MaxValueValidator(YEAR_MAX, _("Enter a year between 1900 and 2100.")),
+]
+
+
+def year_in_range(field):
+    """A Q object true when ``field`` is null or a year in the sane range."""
+    return models.Q(**{f"{field}__isnull": True}) | models.Q(**{f"{field}__gte": YEAR_MIN, f"{field}__lte": YEAR_MAX})
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Provenance(models.Model):
+    """Where a record's facts come from. Every public figure says this."""
+
+    source = models.TextField(
+        _("source"),
+        help_text=_("Where the facts come from: publisher, title and web address; one per line."),
+    )
+    as_of = models.DateField(_("as of"), help_text=_("The date the facts were true."))
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_("Corrections, caveats and what the source page claimed where it differs."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Publishable(models.Model):
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED

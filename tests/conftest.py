@@ -1,0 +1,125 @@
+"""Shared test fixtures: small factories for most tests; the shipped fixtures only where a test is about them."""
+
+import datetime
+import itertools
+
+import pytest
+from django.core.management import call_command
+
+from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
+from rankings.models import HostedOrganization, OrganizationField, RankingIndex, RankingResult
+from seoul_diplomacy.content import Status
+
+FIXTURE_NAMES = ["countries", "cities", "sectors", "cases", "key_figures", "rankings", "organizations"]
+AS_OF = datetime.date(2017, 3, 31)
+_sequence = itertools.count(1)
+
+
+def provenance(**overrides):
+    return {"source": "Test source", "as_of": AS_OF, **overrides}
+
+
+@pytest.fixture
+def shipped_data(db):
+    """The whole shipped data set, loaded as ``make run`` loads it."""
+    call_command("loaddata", *FIXTURE_NAMES, verbosity=0)
+
+
+@pytest.fixture
+def make_country(db):
+    def make(code="TH", name=None, region=Region.SOUTHEAST_ASIA, **fields):
+        country, _ = Country.objects.get_or_create(
+            code=code, defaults={"name": name or f"Country {code}", "region": region, **fields}
+        )
+        return country
+
+    return make
+
+
+@pytest.fixture
+def make_sector(db):
+    def make(slug=None, **fields):
+        number = next(_sequence)
+        slug = slug or f"sector-{number}"
+        defaults = {"name": slug.replace("-", " ").title(), "order": number, **provenance(), **fields}
+        return Sector.objects.get_or_create(slug=slug, defaults=defaults)[0]
+
+    return make
+
+
+@pytest.fixture
+def make_category(db, make_sector):
+    def make(slug=None, sector=None, **fields):
+        slug = slug or f"category-{next(_sequence)}"
+        fields.setdefault("name", slug.replace("-", " ").title())
+        return CaseCategory.objects.create(slug=slug, sector=sector or make_sector(), **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_city(db, make_country):
+    def make(slug=None, country=None, status=Status.PUBLISHED, **fields):
+        slug = slug or f"city-{next(_sequence)}"
+        fields.setdefault("name", slug.replace("-", " ").title())
+        return City.objects.create(
+            slug=slug, country=country or make_country(), status=status, **provenance(), **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_case(db, make_sector, make_country):
+    def make(slug=None, sector=None, country=None, cities=(), status=Status.PUBLISHED, **fields):
+        slug = slug or f"case-{next(_sequence)}"
+        fields.setdefault("title", slug.replace("-", " ").title())
+        fields.setdefault("kind", WorkKind.CONSULTING)
+        case = Case.objects.create(
+            slug=slug,
+            sector=sector or make_sector("transportation"),
+            country=country or make_country(),
+            status=status,
+            **provenance(),
+            **fields,
+        )
+        case.cities.set(cities)
+        return case
+
+    return make
+
+
+@pytest.fixture
+def make_result(db):
+    def make(index_slug="gpci", edition=2016, scope="world", rank=6, status=Status.PUBLISHED, **fields):
+        index, _ = RankingIndex.objects.get_or_create(
+            slug=index_slug, defaults={"name": f"Index {index_slug}", "publisher": "Publisher"}
+        )
+        return RankingResult.objects.create(
+            index=index, edition=edition, scope=scope, rank=rank, status=status, **provenance(), **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_organization(db):
+    def make(slug=None, field=OrganizationField.CITY_NETWORKS, status=Status.PUBLISHED, **fields):
+        slug = slug or f"org-{next(_sequence)}"
+        fields.setdefault("name", slug.upper())
+        return HostedOrganization.objects.create(slug=slug, field=field, status=status, **provenance(), **fields)
+
+    return make
+
+
+@pytest.fixture
+def sister_city(make_city, make_country):
+    return make_city(
+        "bangkok",
+        country=make_country("TH", "Thailand"),
+        name="Bangkok",
+        relationship=Relationship.SISTER,
+        relationship_year=2006,
+        latitude=13.76,
+        longitude=100.5,
+    )

@@ -1,0 +1,203 @@
+"""The public /cases/ and /cities/ pages: filtering in the URL, pagination that keeps it, bad input."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.models import Relationship
+
+
+@pytest.fixture
+def many_cases(make_case, make_sector, make_country, make_city):
+    thailand = make_country("TH", "Thailand")
+    peru = make_country("PE", "Peru")
+    transport = make_sector("transportation", name="Transportation")
+    water = make_sector("waterworks", name="Waterworks")
+    bangkok = make_city(
+        "bangkok", country=thailand, name="Bangkok", relationship=Relationship.SISTER, relationship_year=2006
+    )
+    for number in range(45):
+        make_case(
+            f"transport-{number:02}",
+            title=f"Transport case {number:02}",
+            sector=transport,
+            country=thailand,
+            cities=[bangkok],
+        )
+    for number in range(5):
+        make_case(f"water-{number}", title=f"Water case {number}", sector=water, country=peru)
+
+
+def result_count(response):
+    match = re.search(r'id="result-count">\s*(?:<strong>(\d+)</strong>)?', response.content.decode())
+    return int(match.group(1)) if match and match.group(1) else None
+
+
+def test_case_list_says_how_many_match_and_paginates(client, many_cases):
+    response = client.get(reverse("projects:case_list"))
+    assert response.status_code == 200
+    assert result_count(response) == 50
+    assert len(response.context["object_list"]) == 20
+
+
+def test_filters_are_kept_in_pagination_links(client, many_cases):
+    response = client.get(reverse("projects:case_list"), {"sector": "transportation", "country": "TH"})
+    assert result_count(response) == 45
+    html = response.content.decode()
+    assert "?country=TH&amp;page=2&amp;sector=transportation" in html
+    page3 = client.get(reverse("projects:case_list") + "?country=TH&page=3&sector=transportation")
+    assert page3.status_code == 200
+    assert [case.slug for case in page3.context["object_list"]] == [f"transport-{n}" for n in range(40, 45)]
+
+
+def test_active_filters_are_listed_with_a_link_that_removes_each(client, many_cases):
+    response = client.get(reverse("projects:case_list") + "?sector=transportation&sector=waterworks&page=2")
+    removes = {item["label"]: item["remove_url"] for item in response.context["active_filters"]}
+    assert removes == {"Transportation": "?sector=waterworks", "Waterworks": "?sector=transportation"}
+
+
+def test_sorting_keeps_the_filters(client, many_cases):
+    response = client.get(reverse("projects:case_list"), {"sector": "waterworks", "ordering": "-title"})
+    assert [case.slug for case in response.context["object_list"]][:2] == ["water-4", "water-3"]
+    assert result_count(response) == 5
+
+
+def test_invalid_filter_is_a_400_that_names_the_problem_and_lists_nothing(client, many_cases):
+    response = client.get(reverse("projects:case_list"), {"sector": "transportation", "year_from": "nineteen"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The filters could not be applied" in html
+    assert "Enter a whole number." in html
+    assert list(response.context["object_list"]) == []
+
+
+def test_unknown_parameter_is_named_on_the_page(client, many_cases):
+    response = client.get(reverse("projects:case_list"), {"secter": "transportation"})
+    assert response.status_code == 200
+    assert "<code>secter</code>" in response.content.decode()
+
+
+def test_page_past_the_end_is_a_404_that_says_so(client, many_cases):
+    response = client.get(reverse("projects:case_list"), {"page": "99"})
+    assert response.status_code == 404
+    assert "That page contains no results" in response.content.decode()
+
+
+MALFORMED_CASE_QUERIES = [
+    "sector=nope",
+    "sector=",
+    "sector=transportation&sector=../../etc",
+    "sector=%00",
+    "country=ZZ",
+    "country=t",
+    "country=THA",
+    "country=%F0%9F%98%80",
+    "region=mars",
+    "region[]=asia",
+    "city=no-such-city",
+    "city=%27%20OR%201%3D1--",
+    "category=nope",
+    "kind=sabotage",
+    "year_from=abc",
+    "year_from=1e3",
+    "year_from=99999999999999999999",
+    "year_to=-5",
+    "year_from=2018&year_to=2012",
+    "q=" + "x" * 500,
+    "q=%",
+    "q=%25%5F",
+    "q=%ZZ",
+    "ordering=password",
+    "ordering=-",
+    "ordering=title,,",
+    "page=0",
+    "page=-1",
+    "page=abc",
+    "page=9999999999999999999999",
+    "page=last",
+    "format=xml",
+    "&&&===",
+    "sector=transportation&sector=transportation",
+]
+
+MALFORMED_CITY_QUERIES = [
+    "relationship=enemy",
+    "relationship=",
+    "country=ZZ",
+    "country=",
+    "region=atlantis",
+    "q=" + "y" * 300,
+    "ordering=secret",
+    "page=0",
+    "page=two",
+    "page=500",
+]
+
+
+@pytest.mark.parametrize("query", MALFORMED_CASE_QUERIES)
+def test_malformed_case_queries_never_give_a_5xx(client, many_cases, query):
+    response = client.get(reverse("projects:case_list") + "?" + query)
+    assert response.status_code in {200, 400, 404}, query
+    if response.status_code == 400:
+        assert "The filters could not be applied" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", MALFORMED_CITY_QUERIES)
+def test_malformed_city_queries_never_give_a_5xx(client, many_cases, query):
+    response = client.get(reverse("projects:city_list") + "?" + query)
+    assert response.status_code in {200, 400, 404}, query
+
+
+def test_the_worst_queries_get_the_right_status(client, many_cases):
+    cases = reverse("projects:case_list")
+    assert client.get(cases + "?sector=nope").status_code == 400
+    assert client.get(cases + "?page=abc").status_code == 404
+    assert client.get(cases + "?page=last").status_code == 200
+    assert client.get(cases + "?q=%25").status_code == 200
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url_name", ["projects:case_list", "projects:city_list"])
+def test_list_pages_make_the_same_number_of_queries_at_10_and_500_cases(
+    client, url_name, make_case, make_sector, make_country, make_city
+):
+    sectors = [make_sector(f"sector-{n}") for n in range(3)]
+    countries = [make_country(code, f"Country {code}") for code in ("TH", "PE", "VN")]
+
+    def add_cases(start, stop):
+        for number in range(start, stop):
+            city = make_city(f"city-{number}", country=countries[number % 3], relationship=Relationship.SISTER)
+            make_case(f"case-{number}", sector=sectors[number % 3], country=countries[number % 3], cities=[city])
+
+    add_cases(0, 10)
+    url = reverse(url_name) + "?ordering=title" * (url_name == "projects:case_list")
+    small = count_queries(client, url)
+    add_cases(10, 500)
+    assert count_queries(client, url) == small
+    assert count_queries(client, reverse(url_name) + "?country=TH&country=PE") == count_queries(
+        client, reverse(url_name) + "?country=TH&country=PE&page=2"
+    )
+
+
+def test_city_page_lists_its_cases(client, many_cases):
+    response = client.get(reverse("projects:city_detail", args=["bangkok"]))
+    assert response.status_code == 200
+    assert len(response.context["cases"]) == 45
+    assert "Sister city" in response.content.decode()
+
+
+def test_sector_page_shows_declared_and_documented_counts(client, make_sector, make_case):
+    sector = make_sector("transportation", name="Transportation", declared_case_count=22)
+    make_case("one", sector=sector)
+    make_case("two", sector=sector)
+    html = client.get(sector.get_absolute_url()).content.decode()
+    assert re.search(r"Cases declared by SMG</dt><dd>22</dd>", html)
+    assert re.search(r"Cases documented here</dt><dd>2</dd>", html)
