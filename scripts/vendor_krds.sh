@@ -155,4 +155,4 @@ Nothing here requests another host. Do not edit these files: re-run `scripts/ven
 print(f"krds.css: {len(bundle.encode()):,} bytes; icons: {len(icons)}; fonts: {len(FONTS)}")
 PY
 
-du -sh "$DEST"
+echo "static/krds: $(find "$DEST" -type f -exec cat {} + | wc -c | tr -d " ") bytes in $(find "$DEST" -type f | wc -l | tr -d " ") files"
