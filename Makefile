@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-FIXTURES := countries cities sectors cases key_figures rankings organizations
+
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format install migrate load-data check clean

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import Case, CaseCategory, City, Country, KeyFigure, Sector
 
@@ -7,7 +8,7 @@ PROVENANCE_FIELDSET = (_("Provenance"), {"fields": ("source", "as_of", "note")})
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "name_ko", "region"]
     list_filter = ["region"]
     search_fields = ["name", "name_ko", "code"]
@@ -15,7 +16,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "country", "relationship", "relationship_year", "place_type", "status", "has_coordinates"]
     list_filter = ["status", "relationship", "place_type", "country__region", "coordinates_approximate"]
     list_select_related = ["country"]
@@ -42,7 +43,7 @@ class CaseCategoryInline(admin.TabularInline):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(SimpleHistoryAdmin):
     list_display = ["name", "name_ko", "order", "declared_case_count", "documented_count"]
     list_editable = ["order"]
     search_fields = ["name", "name_ko", "slug"]
@@ -62,7 +63,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseCategory)
-class CaseCategoryAdmin(admin.ModelAdmin):
+class CaseCategoryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "sector", "declared_case_count"]
     list_filter = ["sector"]
     list_select_related = ["sector"]
@@ -72,7 +73,7 @@ class CaseCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(SimpleHistoryAdmin):
     list_display = ["title", "sector", "country", "kind", "years", "verification", "status"]
     list_filter = ["status", "sector", "kind", "verification", "country__region"]
     list_select_related = ["sector", "country"]
@@ -94,7 +95,7 @@ class CaseAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(admin.ModelAdmin):
+class KeyFigureAdmin(SimpleHistoryAdmin):
     list_display = ["label", "value", "unit", "order", "as_of"]
     list_editable = ["order"]
     search_fields = ["label", "slug"]

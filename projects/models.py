@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from seoul_diplomacy.content import (
     YEAR_VALIDATORS,
@@ -96,6 +97,7 @@ class Country(models.Model):
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
 
     objects = CountryManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("country")
@@ -163,6 +165,7 @@ class City(Publishable, Provenance):
     )
 
     objects = CityQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("city")
@@ -232,6 +235,7 @@ class Sector(Provenance):
     )
 
     objects = SectorQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("sector")
@@ -262,6 +266,7 @@ class CaseCategory(models.Model):
     declared_case_count = models.PositiveIntegerField(_("declared number of cases"), null=True, blank=True)
 
     objects = CaseCategoryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("case category")
@@ -311,6 +316,7 @@ class Case(Publishable, Provenance):
     )
 
     objects = CaseQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[cities])
 
     class Meta:
         verbose_name = _("case")
@@ -376,6 +382,7 @@ class KeyFigure(Provenance):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("key figure")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from projects.admin import PROVENANCE_FIELDSET
 from rankings.models import HostedOrganization, RankingIndex, RankingResult
@@ -17,7 +18,7 @@ class RankingResultInline(admin.TabularInline):
 
 
 @admin.register(RankingIndex)
-class RankingIndexAdmin(admin.ModelAdmin):
+class RankingIndexAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "publisher", "order"]
     formfield_overrides = HTTPS_URLS
     list_editable = ["order"]
@@ -27,7 +28,7 @@ class RankingIndexAdmin(admin.ModelAdmin):
 
 
 @admin.register(RankingResult)
-class RankingResultAdmin(admin.ModelAdmin):
+class RankingResultAdmin(SimpleHistoryAdmin):
     list_display = ["index", "edition", "scope", "rank", "cities_ranked", "status", "has_page_claim"]
     list_filter = ["status", "index", "scope"]
     list_select_related = ["index"]
@@ -45,7 +46,7 @@ class RankingResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(HostedOrganization)
-class HostedOrganizationAdmin(admin.ModelAdmin):
+class HostedOrganizationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "acronym", "field", "year_in_seoul", "status"]
     formfield_overrides = HTTPS_URLS
     list_filter = ["status", "field"]

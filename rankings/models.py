@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from projects.models import SlugQuerySet
 from seoul_diplomacy.content import YEAR_VALIDATORS, Provenance, Publishable, PublishableQuerySet, Status, year_in_range
@@ -21,6 +22,7 @@ class RankingIndex(models.Model):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = SlugQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ranking index")
@@ -66,6 +68,7 @@ class RankingResult(Publishable, Provenance):
     )
 
     objects = RankingResultQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ranking result")
@@ -146,6 +149,7 @@ class HostedOrganization(Publishable, Provenance):
     url = models.URLField(_("web address"), blank=True)
 
     objects = HostedOrganizationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("hosted organization")

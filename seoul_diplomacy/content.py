@@ -61,3 +61,22 @@ class Publishable(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+
+CONTENT_APPS = ("projects", "rankings")
+
+# The shipped data set, in fixtures/ (settings.FIXTURE_DIRS), in the order it loads.
+FIXTURE_NAMES = ("countries", "cities", "sectors", "cases", "key_figures", "rankings", "organizations")
+
+
+def content_models():
+    """The models that hold the site's content (their history models left out), in app order."""
+    from django.apps import apps
+    from simple_history.models import HistoricalChanges
+
+    return [
+        model
+        for label in CONTENT_APPS
+        for model in apps.get_app_config(label).get_models()
+        if not issubclass(model, HistoricalChanges)
+    ]

@@ -8,9 +8,8 @@ from django.core.management import call_command
 
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
 from rankings.models import HostedOrganization, OrganizationField, RankingIndex, RankingResult
-from seoul_diplomacy.content import Status
+from seoul_diplomacy.content import FIXTURE_NAMES, Status
 
-FIXTURE_NAMES = ["countries", "cities", "sectors", "cases", "key_figures", "rankings", "organizations"]
 AS_OF = datetime.date(2017, 3, 31)
 _sequence = itertools.count(1)
 

@@ -1,20 +1,15 @@
 """The admin staff use: every model registered, every page renders, only staff get in."""
 
 import pytest
-from django.apps import apps
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rankings.models import RankingResult
+from seoul_diplomacy.content import content_models
 
-CONTENT_APPS = ["projects", "rankings"]
 MAX_CHANGELIST_QUERIES = 8
-
-
-def content_models():
-    return [model for app in CONTENT_APPS for model in apps.get_app_config(app).get_models()]
 
 
 def test_every_content_model_is_registered():

@@ -16,10 +16,9 @@ from django.core.management import call_command
 
 from projects.models import Case, CaseCategory, City, Country, KeyFigure, Relationship, Sector
 from rankings.models import RankingIndex, RankingResult
+from seoul_diplomacy.content import FIXTURE_NAMES, content_models
 
-FIXTURE_NAMES = ["countries", "cities", "sectors", "cases", "key_figures", "rankings", "organizations"]
 FIXTURE_DIR = Path(settings.FIXTURE_DIRS[0])
-CONTENT_APPS = ["projects", "rankings"]
 
 PAGE_INDICES = ["gpci", "kearney-gco", "pwc-cities-of-opportunity", "arcadis-sci", "uia-meetings"]
 
@@ -32,17 +31,20 @@ def fixture_records():
                 yield name, record
 
 
-def content_models():
-    return [model for label in CONTENT_APPS for model in apps.get_app_config(label).get_models()]
-
-
 def load():
     call_command("loaddata", *FIXTURE_NAMES, verbosity=0)
 
 
 def dump():
     out = StringIO()
-    call_command("dumpdata", *CONTENT_APPS, natural_foreign=True, natural_primary=True, indent=1, stdout=out)
+    call_command(
+        "dumpdata",
+        *(model._meta.label for model in content_models()),
+        natural_foreign=True,
+        natural_primary=True,
+        indent=1,
+        stdout=out,
+    )
     return out.getvalue()
 
 

@@ -3,9 +3,8 @@ from django.core.management.base import BaseCommand
 
 from projects.models import Case, City, Country, KeyFigure, Sector
 from rankings.models import HostedOrganization, RankingIndex
+from seoul_diplomacy.content import FIXTURE_NAMES
 
-# In dependency order. The fixtures live in fixtures/ (settings.FIXTURE_DIRS).
-FIXTURES = ["countries", "cities", "sectors", "cases", "key_figures", "rankings", "organizations"]
 CONTENT_MODELS = [Country, City, Sector, Case, KeyFigure, RankingIndex, HostedOrganization]
 
 
@@ -27,4 +26,4 @@ class Command(BaseCommand):
                 "Use --force to load them over it."
             )
             return
-        call_command("loaddata", *FIXTURES, verbosity=verbosity)
+        call_command("loaddata", *FIXTURE_NAMES, verbosity=verbosity)
