@@ -170,6 +170,7 @@ class City(Publishable, Provenance):
     class Meta:
         verbose_name = _("city")
         verbose_name_plural = _("cities")
+        permissions = [("publish_city", _("Can publish and unpublish cities"))]
         ordering = ["name", "slug"]
         constraints = [
             bound_check("city_latitude_range", "latitude", -90, 90),
@@ -321,6 +322,7 @@ class Case(Publishable, Provenance):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        permissions = [("publish_case", _("Can publish and unpublish cases"))]
         ordering = ["sector__order", "title", "slug"]
         constraints = [
             models.CheckConstraint(condition=year_in_range("year_start"), name="case_year_start_range"),

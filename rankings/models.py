@@ -73,6 +73,7 @@ class RankingResult(Publishable, Provenance):
     class Meta:
         verbose_name = _("ranking result")
         verbose_name_plural = _("ranking results")
+        permissions = [("publish_rankingresult", _("Can publish and unpublish ranking results"))]
         ordering = ["index__order", "index__name", "-edition", "scope"]
         constraints = [
             models.UniqueConstraint(fields=["index", "edition", "scope"], name="result_unique_per_edition_scope"),
@@ -154,6 +155,7 @@ class HostedOrganization(Publishable, Provenance):
     class Meta:
         verbose_name = _("hosted organization")
         verbose_name_plural = _("hosted organizations")
+        permissions = [("publish_hostedorganization", _("Can publish and unpublish organizations"))]
         ordering = ["name", "slug"]
         constraints = [
             models.CheckConstraint(condition=year_in_range("year_in_seoul"), name="organization_year_range"),
