@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import Case, CaseCategory, City, Country, KeyFigure, Sector
+from seoul_diplomacy.admin_publishing import PublishableAdmin
 
 PROVENANCE_FIELDSET = (_("Provenance"), {"fields": ("source", "as_of", "note")})
 
@@ -16,7 +17,8 @@ class CountryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(City)
-class CityAdmin(SimpleHistoryAdmin):
+class CityAdmin(PublishableAdmin):
+    preview_url_name = "projects:city_preview"
     list_display = ["name", "country", "relationship", "relationship_year", "place_type", "status", "has_coordinates"]
     list_filter = ["status", "relationship", "place_type", "country__region", "coordinates_approximate"]
     list_select_related = ["country"]
@@ -73,7 +75,8 @@ class CaseCategoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(PublishableAdmin):
+    preview_url_name = "projects:case_preview"
     list_display = ["title", "sector", "country", "kind", "years", "verification", "status"]
     list_filter = ["status", "sector", "kind", "verification", "country__region"]
     list_select_related = ["sector", "country"]

@@ -29,8 +29,13 @@ class CityListView(FilteredListView):
         return City.objects.published().for_listing()
 
 
-def case_detail(request, slug):
-    case = get_object_or_404(Case.objects.published().for_listing(), slug=slug)
+def visible(queryset, preview):
+    """Published rows only, unless a staff member previews (the preview URLs are staff-only)."""
+    return queryset if preview else queryset.published()
+
+
+def case_detail(request, slug, preview=False):
+    case = get_object_or_404(visible(Case.objects.for_listing(), preview), slug=slug)
     related = Case.objects.published().for_listing().filter(sector=case.sector_id).exclude(pk=case.pk)
     return render(
         request,
@@ -40,6 +45,7 @@ def case_detail(request, slug):
             "cities": [city for city in case.cities.all() if city.is_published],
             "related_cases": related[:RELATED_CASES],
             "nav_section": "cases",
+            "preview": preview,
         },
     )
 
@@ -67,8 +73,8 @@ def sector_detail(request, slug):
     )
 
 
-def city_detail(request, slug):
-    city = get_object_or_404(City.objects.published().for_listing(), slug=slug)
+def city_detail(request, slug, preview=False):
+    city = get_object_or_404(visible(City.objects.for_listing(), preview), slug=slug)
     return render(
         request,
         "projects/city_detail.html",
@@ -76,5 +82,6 @@ def city_detail(request, slug):
             "city": city,
             "cases": Case.objects.published().for_listing().filter(cities=city),
             "nav_section": "cities",
+            "preview": preview,
         },
     )

@@ -5,12 +5,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from projects.admin import PROVENANCE_FIELDSET
 from rankings.models import HostedOrganization, RankingIndex, RankingResult
+from seoul_diplomacy.admin_publishing import PublishableAdmin, StatusGuard
 
 # A web address typed without a scheme is taken as https:// (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class RankingResultInline(admin.TabularInline):
+class RankingResultInline(StatusGuard, admin.TabularInline):
     model = RankingResult
     fields = ["edition", "edition_label", "scope", "rank", "cities_ranked", "status", "page_claim", "source", "as_of"]
     extra = 0
@@ -28,7 +29,7 @@ class RankingIndexAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RankingResult)
-class RankingResultAdmin(SimpleHistoryAdmin):
+class RankingResultAdmin(PublishableAdmin):
     list_display = ["index", "edition", "scope", "rank", "cities_ranked", "status", "has_page_claim"]
     list_filter = ["status", "index", "scope"]
     list_select_related = ["index"]
@@ -46,7 +47,7 @@ class RankingResultAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HostedOrganization)
-class HostedOrganizationAdmin(SimpleHistoryAdmin):
+class HostedOrganizationAdmin(PublishableAdmin):
     list_display = ["name", "acronym", "field", "year_in_seoul", "status"]
     formfield_overrides = HTTPS_URLS
     list_filter = ["status", "field"]
