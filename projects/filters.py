@@ -6,12 +6,13 @@ the page can show, never an exception. Both build on ``published()``.
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
 from seoul_diplomacy.content import YEAR_MAX, YEAR_MIN
-from seoul_diplomacy.listing import FilterForm
+from seoul_diplomacy.listing import FacetedFilterSet, FilterForm
 
 SEARCH_MAX_LENGTH = 100
 
@@ -52,14 +53,27 @@ class CaseFilterForm(FilterForm):
         return data
 
 
+RELEVANCE = "relevance"
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sorts by the chosen field, then by slug, so that pages never overlap or skip a row."""
+    """Sorts by the chosen field, then by slug, so that pages never overlap or skip a row.
+
+    With ``relevance=True`` it also offers "relevance": the text search's best matches first,
+    which is the default order whenever there is a search.
+    """
+
+    def __init__(self, *args, relevance=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if relevance:
+            self.extra["choices"] = [(RELEVANCE, _("Relevance (with a search)")), *self.extra["choices"]]
 
     def filter(self, qs, value):
         params = [param for param in value or () if param]  # "ordering=title,," validates as ["title", "", ""]
-        if not params:
-            return qs
-        return qs.order_by(*[self.get_ordering_value(param) for param in params], "slug")
+        searched = RELEVANCE in qs.query.annotations
+        if params in ([], [RELEVANCE]):
+            return qs.order_by(f"-{RELEVANCE}", "title", "slug") if searched else qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in params if param != RELEVANCE], "slug")
 
 
 def search_field():
@@ -71,7 +85,15 @@ def search_field():
     )
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(FacetedFilterSet):
+    facets = {
+        "sector": "sector__slug",
+        "country": "country__code",
+        "region": "country__region",
+        "kind": "kind",
+        "category": "category__slug",
+    }
+
     q = search_field()
     sector = django_filters.ModelMultipleChoiceFilter(
         field_name="sector__slug",
@@ -108,6 +130,7 @@ class CaseFilter(django_filters.FilterSet):
     year_from = YearFilter(method="filter_year_from", label=_("From year"))
     year_to = YearFilter(method="filter_year_to", label=_("To year"))
     ordering = StableOrderingFilter(
+        relevance=True,
         fields=(("sector__order", "sector"), ("title", "title"), ("country__name", "country"), ("year_start", "year")),
         field_labels={
             "sector": _("Sector"),
@@ -139,11 +162,22 @@ class CaseFilter(django_filters.FilterSet):
         city_match = Case.cities.through.objects.filter(
             case=OuterRef("pk"), city__status="published", city__name__icontains=value
         )
-        return queryset.filter(
+        matches = queryset.filter(
             Q(title__icontains=value)
             | Q(summary__icontains=value)
             | Q(country__name__icontains=value)
             | Exists(city_match)
+        )
+        # Title matches first, then summary matches, then matches on a place name.
+        return matches.annotate(
+            **{
+                RELEVANCE: models.Case(
+                    models.When(title__icontains=value, then=3),
+                    models.When(summary__icontains=value, then=2),
+                    default=1,
+                    output_field=models.IntegerField(),
+                )
+            }
         )
 
     def filter_city(self, queryset, name, value):
@@ -158,7 +192,9 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(Q(year_start__lte=value) | Q(year_start__isnull=True, year_end__lte=value))
 
 
-class CityFilter(django_filters.FilterSet):
+class CityFilter(FacetedFilterSet):
+    facets = {"relationship": "relationship", "country": "country__code", "region": "country__region"}
+
     q = search_field()
     relationship = django_filters.ChoiceFilter(
         choices=Relationship.choices, label=_("Relationship with Seoul"), empty_label=_("Any relationship")

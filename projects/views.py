@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
+from projects.exports import CASE_COLUMNS, CITY_COLUMNS, case_row, category_row, city_row, sector_row
 from projects.filters import CaseFilter, CityFilter
 from projects.models import Case, CaseCategory, City, Sector
+from seoul_diplomacy.exports import page_or_json
 from seoul_diplomacy.listing import FilteredListView
 
 RELATED_CASES = 5
@@ -14,6 +17,9 @@ class CaseListView(FilteredListView):
     template_name = "projects/case_list.html"
     paginate_by = settings.CASES_PER_PAGE
     nav_section = "cases"
+    export_name = "seoul-city-diplomacy-cases"
+    export_columns = CASE_COLUMNS
+    export_row = staticmethod(case_row)
 
     def get_queryset(self):
         return Case.objects.published().for_listing()
@@ -24,6 +30,9 @@ class CityListView(FilteredListView):
     template_name = "projects/city_list.html"
     paginate_by = settings.CITIES_PER_PAGE
     nav_section = "cities"
+    export_name = "seoul-city-diplomacy-cities"
+    export_columns = CITY_COLUMNS
+    export_row = staticmethod(city_row)
 
     def get_queryset(self):
         return City.objects.published().for_listing()
@@ -37,16 +46,19 @@ def visible(queryset, preview):
 def case_detail(request, slug, preview=False):
     case = get_object_or_404(visible(Case.objects.for_listing(), preview), slug=slug)
     related = Case.objects.published().for_listing().filter(sector=case.sector_id).exclude(pk=case.pk)
-    return render(
+    related = list(related[:RELATED_CASES])
+    absolute = request.build_absolute_uri
+    return page_or_json(
         request,
         "projects/case_detail.html",
         {
             "case": case,
             "cities": [city for city in case.cities.all() if city.is_published],
-            "related_cases": related[:RELATED_CASES],
+            "related_cases": related,
             "nav_section": "cases",
             "preview": preview,
         },
+        lambda: {**case_row(case, absolute), "related": [absolute(other.get_absolute_url()) for other in related]},
     )
 
 
@@ -60,28 +72,28 @@ def sector_list(request):
 
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector.objects.with_documented_counts(), slug=slug)
+    categories = list(CaseCategory.objects.filter(sector=sector).select_related("sector").with_documented_counts())
     cases = Case.objects.published().for_listing().filter(sector=sector)
-    return render(
+    absolute = request.build_absolute_uri
+    return page_or_json(
         request,
         "projects/sector_detail.html",
-        {
-            "sector": sector,
-            "categories": CaseCategory.objects.filter(sector=sector).with_documented_counts(),
-            "cases": cases[:SECTOR_PAGE_CASES],
-            "nav_section": "sectors",
+        {"sector": sector, "categories": categories, "cases": cases[:SECTOR_PAGE_CASES], "nav_section": "sectors"},
+        lambda: {
+            **sector_row(sector, absolute),
+            "categories": [category_row(category, absolute) for category in categories],
+            "cases_url": absolute(reverse("projects:case_list") + f"?sector={sector.slug}&format=json"),
         },
     )
 
 
 def city_detail(request, slug, preview=False):
     city = get_object_or_404(visible(City.objects.for_listing(), preview), slug=slug)
-    return render(
+    cases = list(Case.objects.published().for_listing().filter(cities=city))
+    absolute = request.build_absolute_uri
+    return page_or_json(
         request,
         "projects/city_detail.html",
-        {
-            "city": city,
-            "cases": Case.objects.published().for_listing().filter(cities=city),
-            "nav_section": "cities",
-            "preview": preview,
-        },
+        {"city": city, "cases": cases, "nav_section": "cities", "preview": preview},
+        lambda: {**city_row(city, absolute), "cases": [case_row(case, absolute) for case in cases]},
     )

@@ -1,8 +1,10 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from rankings.exports import ORGANIZATION_COLUMNS, index_row, organization_row, result_row
 from rankings.filters import OrganizationFilter
 from rankings.models import HostedOrganization, RankingIndex, RankingResult
+from seoul_diplomacy.exports import page_or_json
 from seoul_diplomacy.listing import FilteredListView
 
 
@@ -28,10 +30,12 @@ def index_list(request):
 
 def index_detail(request, slug):
     index = get_object_or_404(indices_with_results(), slug=slug)
-    return render(
+    absolute = request.build_absolute_uri
+    return page_or_json(
         request,
         "rankings/index_detail.html",
         {"index": index, "results": index.published_results, "nav_section": "rankings"},
+        lambda: {**index_row(index, absolute), "results": [result_row(r, absolute) for r in index.published_results]},
     )
 
 
@@ -39,6 +43,9 @@ class OrganizationListView(FilteredListView):
     filterset_class = OrganizationFilter
     template_name = "rankings/organization_list.html"
     nav_section = "organizations"
+    export_name = "seoul-international-organizations"
+    export_columns = ORGANIZATION_COLUMNS
+    export_row = staticmethod(organization_row)
 
     def get_queryset(self):
         return HostedOrganization.objects.published()

@@ -1,16 +1,62 @@
-"""What every filterable public list shares: strict filtering, clear errors, active-filter tags.
+"""What every filterable public list shares: strict filtering, clear errors, facet counts,
+active-filter tags and CSV/JSON exports of the whole filtered set.
 
 django-filter ignores unknown parameters and, on an invalid form, ``filterset.qs`` is only partly
 filtered. So the view renders ``object_list`` itself: nothing at all when the form is invalid,
-with status 400 and the form's errors on the page, and a notice naming any unknown parameter.
+with status 400 and the form's errors on the page (a JSON error body for exports), and a notice
+naming any unknown parameter.
 """
 
+import django_filters
 from django import forms
-from django.db.models import Model
+from django.db.models import Count, Model
 from django_filters.views import FilterView
 
+from seoul_diplomacy import exports
+
 # Query parameters the list pages understand besides their filters.
-PAGING_PARAMETERS = {"page"}
+PAGING_PARAMETERS = {"page", "format"}
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet that counts, for each facet choice, the results it would give.
+
+    The usual faceted-search rule: a facet's count applies every *other* active filter, so
+    choosing a sector does not shrink the counts of the other sectors. One query per facet,
+    whatever the data size. ``facets`` maps a filter name to the field path its values are on.
+    """
+
+    facets = {}
+
+    def queryset_without(self, excluded):
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name not in (excluded, "ordering"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def facet_counts(self):
+        if not self.is_valid():
+            return {}
+        counts = {}
+        for name, path in self.facets.items():
+            rows = self.queryset_without(name).order_by().values(path).annotate(count=Count("pk", distinct=True))
+            counts[name] = {row[path]: row["count"] for row in rows}
+        return counts
+
+    def label_choices_with_counts(self):
+        """Put each choice's count in its label, e.g. "Transportation (3)"; a choice with none says (0)."""
+        for name, counts in self.facet_counts().items():
+            field = self.form.fields[name]
+            key = getattr(field, "to_field_name", None)
+            if key:
+                field.label_from_instance = lambda obj, key=key, counts=counts: (
+                    f"{obj} ({counts.get(getattr(obj, key), 0)})"
+                )
+            else:
+                field.choices = [
+                    (value, f"{label} ({counts.get(value, 0)})" if value else label) for value, label in field.choices
+                ]
 
 
 class FilterForm(forms.Form):
@@ -60,6 +106,43 @@ def choice_key_and_label(field, value):
 class FilteredListView(FilterView):
     strict = True
     nav_section = None
+    export_name = None  # file name stem of the CSV/JSON exports; None: no exports
+    export_columns = ()
+    export_row = None  # a function (obj, absolute) -> dict of export_columns
+
+    def get(self, request, *args, **kwargs):
+        fmt = exports.requested_format(request)
+        if fmt == "html":
+            return super().get(request, *args, **kwargs)
+        if fmt not in exports.EXPORT_FORMATS or not self.export_name:
+            return exports.unknown_format_error(fmt)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_valid():
+            return exports.json_error("Some filters are not valid.", errors=self.filterset.form.errors.get_json_data())
+        return self.export(fmt, self.filterset.qs)
+
+    def export(self, fmt, queryset):
+        absolute = self.request.build_absolute_uri
+        rows = (self.export_row(obj, absolute) for obj in exports.iterate(queryset))
+        if fmt == "csv":
+            return exports.csv_response(rows, self.export_columns, f"{self.export_name}.csv")
+        return exports.json_response(
+            {
+                "count": queryset.count(),
+                "filters": {
+                    name: self.request.GET.getlist(name) for name in self.request.GET if name in self.filterset.filters
+                },
+                "columns": list(self.export_columns),
+                "results": list(rows),
+            },
+            filename=f"{self.export_name}.json",
+        )
+
+    def export_url(self, fmt):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["format"] = fmt
+        return "?" + query.urlencode()
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -99,6 +182,8 @@ class FilteredListView(FilterView):
         return active
 
     def get_context_data(self, **kwargs):
+        if isinstance(self.filterset, FacetedFilterSet):
+            self.filterset.label_choices_with_counts()
         context = super().get_context_data(**kwargs)
         paginator = context.get("paginator")
         context.update(
@@ -108,5 +193,8 @@ class FilteredListView(FilterView):
             active_filters=self.active_filters(),
             unknown_parameters=self.unknown_parameters(),
             clear_url=self.request.path,
+            export_links=[(fmt.upper(), self.export_url(fmt)) for fmt in exports.EXPORT_FORMATS]
+            if self.export_name and self.filterset.is_valid()
+            else [],
         )
         return context

@@ -179,3 +179,34 @@ def test_city_ordering_is_stable(cities):
 def test_city_bad_values_are_errors(cities):
     assert not CityFilter({"relationship": "enemy"}).is_valid()
     assert not CityFilter({"q": "x" * 101}).is_valid()
+
+
+def test_search_puts_title_matches_first(make_case, make_country):
+    peru = make_country("PE", "Peru")
+    make_case("a-summary", title="Aaa water plant", summary="A transportation card was studied", country=peru)
+    make_case("b-title", title="Zzz transportation card", country=peru)
+    make_case("c-place", title="Mmm plant", country=make_country("TT", "Transportation Land"))
+    ranked = [case.slug for case in CaseFilter({"q": "transportation"}).qs]
+    assert ranked == ["b-title", "a-summary", "c-place"]
+    explicit = [case.slug for case in CaseFilter({"q": "transportation", "ordering": "relevance"}).qs]
+    assert explicit == ranked
+    by_title = [case.slug for case in CaseFilter({"q": "transportation", "ordering": "title"}).qs]
+    assert by_title == ["a-summary", "c-place", "b-title"]
+
+
+def test_relevance_without_a_search_keeps_the_default_order(cases):
+    assert slugs(CaseFilter({"ordering": "relevance"})) == ["bangkok-card", "chanchamayo", "mumbai"]
+
+
+def test_facet_counts_ignore_their_own_selection_but_apply_the_others(cases):
+    filterset = CaseFilter({"sector": ["transportation"], "country": ["TH"]})
+    assert filterset.is_valid()
+    counts = filterset.facet_counts()
+    # Sector counts apply the country filter only: Thailand has one published transportation case.
+    assert counts["sector"] == {"transportation": 1}
+    # Country counts apply the sector filter only.
+    assert counts["country"] == {"TH": 1}
+    everything = CaseFilter({}).facet_counts()
+    assert everything["sector"] == {"transportation": 1, "waterworks": 1, "e-government": 1}
+    assert everything["region"] == {"southeast-asia": 1, "latin-america": 1, "south-asia": 1}
+    assert everything["kind"] == {"consulting": 2, "construction": 1}

@@ -1,0 +1,116 @@
+"""The rows of cases, cities and the other project tables, as the CSV and JSON exports write them.
+
+Column names are stable: add new columns at the end, never rename one.
+"""
+
+CASE_COLUMNS = [
+    "slug", "title", "url", "sector", "sector_name", "category", "category_name", "country_code", "country",
+    "region", "city_slugs", "cities", "kind", "year_start", "year_end", "verification", "summary", "source",
+    "as_of", "note",
+]  # fmt: skip
+
+CITY_COLUMNS = [
+    "slug", "name", "name_ko", "url", "place_type", "country_code", "country", "region", "relationship",
+    "relationship_year", "latitude", "longitude", "coordinates_approximate", "case_count", "source", "as_of",
+    "note",
+]  # fmt: skip
+
+COUNTRY_COLUMNS = ["code", "name", "name_ko", "region"]
+SECTOR_COLUMNS = ["slug", "name", "name_ko", "order", "declared_case_count", "documented_count", "url", "description",
+                  "source", "as_of", "note"]  # fmt: skip
+CATEGORY_COLUMNS = ["slug", "name", "name_ko", "sector", "order", "declared_case_count", "documented_count"]
+KEY_FIGURE_COLUMNS = ["slug", "label", "value", "unit", "order", "source", "as_of", "note"]
+
+
+def case_row(case, absolute):
+    """``absolute`` turns a path into a full URL (request.build_absolute_uri)."""
+    cities = [city for city in case.cities.all() if city.is_published]
+    return {
+        "slug": case.slug,
+        "title": case.title,
+        "url": absolute(case.get_absolute_url()),
+        "sector": case.sector.slug,
+        "sector_name": case.sector.name,
+        "category": case.category.slug if case.category else None,
+        "category_name": case.category.name if case.category else None,
+        "country_code": case.country.code,
+        "country": case.country.name,
+        "region": case.country.region,
+        "city_slugs": [city.slug for city in cities],
+        "cities": [city.name for city in cities],
+        "kind": case.kind,
+        "year_start": case.year_start,
+        "year_end": case.year_end,
+        "verification": case.verification,
+        "summary": case.summary,
+        "source": case.source,
+        "as_of": case.as_of,
+        "note": case.note,
+    }
+
+
+def city_row(city, absolute):
+    return {
+        "slug": city.slug,
+        "name": city.name,
+        "name_ko": city.name_ko,
+        "url": absolute(city.get_absolute_url()),
+        "place_type": city.place_type,
+        "country_code": city.country.code,
+        "country": city.country.name,
+        "region": city.country.region,
+        "relationship": city.relationship,
+        "relationship_year": city.relationship_year,
+        "latitude": city.latitude,
+        "longitude": city.longitude,
+        "coordinates_approximate": city.coordinates_approximate,
+        "case_count": getattr(city, "case_count", None),
+        "source": city.source,
+        "as_of": city.as_of,
+        "note": city.note,
+    }
+
+
+def country_row(country, absolute):
+    return {"code": country.code, "name": country.name, "name_ko": country.name_ko, "region": country.region}
+
+
+def sector_row(sector, absolute):
+    return {
+        "slug": sector.slug,
+        "name": sector.name,
+        "name_ko": sector.name_ko,
+        "order": sector.order,
+        "declared_case_count": sector.declared_case_count,
+        "documented_count": getattr(sector, "documented_count", None),
+        "url": absolute(sector.get_absolute_url()),
+        "description": sector.description,
+        "source": sector.source,
+        "as_of": sector.as_of,
+        "note": sector.note,
+    }
+
+
+def category_row(category, absolute):
+    return {
+        "slug": category.slug,
+        "name": category.name,
+        "name_ko": category.name_ko,
+        "sector": category.sector.slug,
+        "order": category.order,
+        "declared_case_count": category.declared_case_count,
+        "documented_count": getattr(category, "documented_count", None),
+    }
+
+
+def key_figure_row(figure, absolute):
+    return {
+        "slug": figure.slug,
+        "label": figure.label,
+        "value": figure.value,
+        "unit": figure.unit,
+        "order": figure.order,
+        "source": figure.source,
+        "as_of": figure.as_of,
+        "note": figure.note,
+    }

@@ -1,0 +1,93 @@
+"""CSV and JSON answers: the same rows for list exports, detail twins and the open-data tables.
+
+CSV is safe to open in a spreadsheet: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return is prefixed with an apostrophe, so no formula runs. Numbers stay numbers.
+"""
+
+import csv
+import datetime
+import decimal
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_FORMATS = ("csv", "json")
+CHUNK_SIZE = 2000
+
+
+def neutralise(value):
+    """A cell value safe for spreadsheets."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, decimal.Decimal, datetime.date)):
+        return value
+    if isinstance(value, (list, tuple)):
+        value = "; ".join(str(item) for item in value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_response(rows, columns, filename):
+    """A streamed CSV file with a header row of ``columns``; ``rows`` is an iterable of dicts."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # a byte-order mark so that spreadsheets read the file as UTF-8
+        yield writer.writerow(columns)
+        for row in rows:
+            yield writer.writerow([neutralise(row.get(column)) for column in columns])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def json_response(payload, filename=None, status=200):
+    response = JsonResponse(
+        payload, status=status, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False}
+    )
+    if filename:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def json_error(message, status=400, **details):
+    return json_response({"error": message, **details}, status=status)
+
+
+def requested_format(request):
+    """'html' when no format is asked for; the asked format otherwise (maybe one we do not offer)."""
+    return (request.GET.get("format") or "html").strip().lower()
+
+
+def unknown_format_error(fmt):
+    return json_error(f"Unknown format “{fmt}”: use format=csv or format=json, or leave it out for the web page.")
+
+
+def iterate(queryset):
+    """Rows of a large queryset without holding them all in memory (prefetches still apply)."""
+    return queryset.iterator(chunk_size=CHUNK_SIZE)
+
+
+def dumps(payload):
+    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def page_or_json(request, template_name, context, payload):
+    """A detail page, or its JSON twin with ``?format=json``; ``payload`` builds the JSON lazily."""
+    fmt = requested_format(request)
+    if fmt == "html":
+        return render(request, template_name, {**context, "json_url": "?format=json"})
+    if fmt == "json":
+        return json_response(payload())
+    return unknown_format_error(fmt)
