@@ -1,14 +1,21 @@
-"""Site-wide pages: the home dashboard, the health check and robots.txt."""
+"""Site-wide pages: the home dashboard, the open-data page, the health check and robots.txt."""
+
+import json
+from pathlib import Path
 
 from django.db import DatabaseError, connection
 from django.db.models import F
-from django.http import HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from projects.models import Case, KeyFigure, Sector
 from rankings.views import indices_with_results, latest_world_result
+from seoul_diplomacy import exports, open_data
+from seoul_diplomacy.content import FIXTURE_NAMES
 
 NEWEST_CASES = 6
 
@@ -48,5 +55,82 @@ def healthz(request):
 
 @require_GET
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", ""]
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /*?*format=", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def dataset_metadata(request, as_of):
+    """schema.org Dataset metadata, as Korea's public data portal gives for its data sets."""
+    absolute = request.build_absolute_uri
+    distributions = [
+        {
+            "@type": "DataDownload",
+            "name": f"{table.title} ({fmt.upper()})",
+            "encodingFormat": "text/csv" if fmt == "csv" else "application/json",
+            "contentUrl": absolute(reverse("data_table_" + fmt, args=[table.slug])),
+        }
+        for table in open_data.TABLES.values()
+        for fmt in exports.EXPORT_FORMATS
+    ]
+    metadata = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": "Seoul City Diplomacy",
+        "description": "Urban policies the Seoul Metropolitan Government has shared with other cities, its sister "
+        "and friendship cities, the international organizations in Seoul, and Seoul's rank in international "
+        "city indices, each with its source.",
+        "url": absolute(reverse("data")),
+        "license": open_data.LICENCE_URL,
+        "creator": {"@type": "GovernmentOrganization", "name": "Seoul Metropolitan Government"},
+        "isAccessibleForFree": True,
+        "inLanguage": "en",
+        "spatialCoverage": "Worldwide",
+        "distribution": distributions,
+    }
+    if as_of:
+        metadata["dateModified"] = as_of.isoformat()
+    # Escaped like json_script, so the JSON cannot close the <script> element it sits in.
+    text = json.dumps(metadata, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def data_page(request):
+    as_of = open_data.latest_as_of()
+    return render(
+        request,
+        "data.html",
+        {
+            "tables": open_data.TABLES.values(),
+            "fixture_names": FIXTURE_NAMES,
+            "as_of": as_of,
+            "licence_name": open_data.LICENCE_NAME,
+            "licence_url": open_data.LICENCE_URL,
+            "attribution": open_data.ATTRIBUTION,
+            "dataset_json": dataset_metadata(request, as_of),
+            "nav_section": "data",
+        },
+    )
+
+
+def data_table(request, table, fmt):
+    try:
+        table = open_data.TABLES[table]
+    except KeyError:
+        raise Http404(f"There is no table “{table}”.") from None
+    rows = table.rows(request.build_absolute_uri)
+    filename = f"seoul-city-diplomacy-{table.slug}.{fmt}"
+    if fmt == "csv":
+        return exports.csv_response(rows, table.columns, filename)
+    return exports.json_response(
+        {"table": table.slug, "licence": open_data.LICENCE_URL, "columns": table.columns, "results": list(rows)},
+        filename=filename,
+    )
+
+
+def fixture_file(request, name):
+    """A fixture file of the data set as shipped with this release."""
+    if name not in FIXTURE_NAMES:
+        raise Http404(f"There is no fixture “{name}”.")
+    path = Path(settings.FIXTURE_DIRS[0]) / f"{name}.json"
+    return FileResponse(path.open("rb"), content_type="application/json", filename=f"{name}.json")

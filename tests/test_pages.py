@@ -45,9 +45,12 @@ def test_every_public_page_answers_with_one_h1_and_a_skip_link(client, small_sit
 def test_pages_request_nothing_from_another_host(client, small_site, sister_city):
     for url in public_urls(small_site, sister_city):
         html = client.get(url).content.decode()
-        external = re.findall(r'(?:src|href)="(https?:)?//[^"]*"', html)
-        external_assets = re.findall(r'<(?:link|script|img)[^>]+(?:src|href)="(?:https?:)?//[^"]+"', html)
-        assert not external_assets, (url, external)
+        # Anything the browser would fetch: scripts, images, style sheets, fonts, icons (not rel=canonical links).
+        fetched = re.findall(r'<(?:script|img|image|iframe|source|video|audio)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+        fetched += re.findall(r'<link\b(?![^>]*rel="(?:canonical|alternate)")[^>]*\bhref="([^"]+)"', html)
+        assert fetched, url
+        external = [address for address in fetched if re.match(r"(?:https?:)?//", address)]
+        assert not external, (url, external)
 
 
 def test_healthz_checks_the_database(client, db):

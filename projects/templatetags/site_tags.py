@@ -1,7 +1,10 @@
 """Template tags shared by every page."""
 
 from django import template
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -51,3 +54,59 @@ def get_field_label(form, name):
     """The label of form field ``name``: for error lists that link to the field."""
     field = form.fields.get(name)
     return field.label if field else name
+
+
+MAIN_MENU = [
+    ("home", "Home", "home"),
+    ("cases", "Cases", "projects:case_list"),
+    ("sectors", "Sectors", "projects:sector_list"),
+    ("cities", "Cities", "projects:city_list"),
+    ("rankings", "Rankings", "rankings:index_list"),
+    ("organizations", "Organizations", "rankings:organization_list"),
+    ("data", "Open data", "data"),
+]
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The main menu's items; the current section's item carries aria-current.
+
+    aria-current is "page" on the section's own page and "true" on the pages below it.
+    """
+    request = context.get("request")
+    section = context.get("nav_section")
+    items = []
+    for key, label, url_name in MAIN_MENU:
+        url = reverse(url_name)
+        current = None
+        if key == section:
+            current = "page" if request is not None and request.path == url else "true"
+        items.append({"label": _(label), "url": url, "current": current})
+    return items
+
+
+# Query parameters that change what a list shows (and so belong in its canonical address).
+NON_CANONICAL_PARAMETERS = {"page", "ordering", "format"}
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's absolute address: its filters kept (sorted), paging, sorting and format left out."""
+    request = context.get("request")
+    if request is None:  # the 500 page is rendered without a request
+        return ""
+    query = request.GET.copy()
+    for name in NON_CANONICAL_PARAMETERS:
+        query.pop(name, None)
+    encoded = urlencode(sorted((key, values) for key, values in query.lists() if key), doseq=True)
+    return request.build_absolute_uri(request.path) + (f"?{encoded}" if encoded else "")
+
+
+@register.simple_tag(takes_context=True)
+def block_text(context, name):
+    """The rendered text of block ``name`` of the page being rendered, to say the page title twice
+    (``<title>`` and Open Graph) without writing it twice."""
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context else None
+    # The block's output is already escaped HTML; without its tags it is safe in an attribute.
+    return mark_safe(strip_tags(block.render(context)).strip()) if block else ""  # noqa: S308
