@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -121,6 +121,15 @@ class Country(models.Model):
 class CityQuerySet(PublishableQuerySet, SlugQuerySet):
     def partners(self):
         return self.exclude(relationship=Relationship.NONE)
+
+    def on_map(self):
+        """Published places with a tie to Seoul: a sister or friendship city, or a published case."""
+        published_case = Case.cities.through.objects.filter(city=OuterRef("pk"), case__status=Status.PUBLISHED)
+        return (
+            self.published()
+            .filter(~Q(relationship=Relationship.NONE) | Exists(published_case))
+            .select_related("country")
+        )
 
     def for_listing(self):
         return (
@@ -401,6 +410,10 @@ class KeyFigure(Provenance):
         return (self.slug,)
 
     @property
+    def number_display(self):
+        """The value without trailing zeros, with thousands separators: 45, 84, 1,200, 12.5."""
+        return f"{self.value:,f}".rstrip("0").rstrip(".")
+
+    @property
     def value_display(self):
-        number = f"{self.value:,f}".rstrip("0").rstrip(".")
-        return f"{number} %" if self.unit == "%" else f"{number} {self.unit}".strip()
+        return f"{self.number_display} %" if self.unit == "%" else f"{self.number_display} {self.unit}".strip()

@@ -7,8 +7,10 @@ from projects.filters import CaseFilter, CityFilter
 from projects.models import Case, CaseCategory, City, Sector
 from seoul_diplomacy.exports import page_or_json
 from seoul_diplomacy.listing import FilteredListView
+from seoul_diplomacy.worldmap import map_points
 
 RELATED_CASES = 5
+MAP_LIMIT = 2000  # points on the /cities/ map; beyond that the page says the map shows the first ones
 SECTOR_PAGE_CASES = 20
 
 
@@ -37,6 +39,14 @@ class CityListView(FilteredListView):
     def get_queryset(self):
         return City.objects.published().for_listing()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.filterset.is_valid():
+            mapped = list(self.object_list[: MAP_LIMIT + 1])
+            context["map"] = map_points(mapped[:MAP_LIMIT])
+            context["map_truncated"] = len(mapped) > MAP_LIMIT
+        return context
+
 
 def visible(queryset, preview):
     """Published rows only, unless a staff member previews (the preview URLs are staff-only)."""
@@ -57,6 +67,7 @@ def case_detail(request, slug, preview=False):
             "related_cases": related,
             "nav_section": "cases",
             "preview": preview,
+            "map": map_points(city for city in case.cities.all() if city.is_published),
         },
         lambda: {**case_row(case, absolute), "related": [absolute(other.get_absolute_url()) for other in related]},
     )
@@ -94,6 +105,6 @@ def city_detail(request, slug, preview=False):
     return page_or_json(
         request,
         "projects/city_detail.html",
-        {"city": city, "cases": cases, "nav_section": "cities", "preview": preview},
+        {"city": city, "cases": cases, "nav_section": "cities", "preview": preview, "map": map_points([city])},
         lambda: {**city_row(city, absolute), "cases": [case_row(case, absolute) for case in cases]},
     )

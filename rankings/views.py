@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from rankings.exports import ORGANIZATION_COLUMNS, index_row, organization_row, result_row
 from rankings.filters import OrganizationFilter
 from rankings.models import HostedOrganization, RankingIndex, RankingResult
+from seoul_diplomacy.charts import rank_history_chart, rank_trend
 from seoul_diplomacy.exports import page_or_json
 from seoul_diplomacy.listing import FilteredListView
 
@@ -14,18 +15,18 @@ def indices_with_results():
     return RankingIndex.objects.prefetch_related(Prefetch("results", queryset=results, to_attr="published_results"))
 
 
-def latest_world_result(index):
-    """The newest world result of an index (or its newest of any scope), from ``published_results``."""
-    results = index.published_results
-    world = [result for result in results if result.scope == "world"]
-    return (world or results or [None])[0]
+def with_trends(indices):
+    """Each index with ``trend``: its newest world result (else newest of any scope) against the edition before."""
+    indices = list(indices)
+    for index in indices:
+        index.trend = rank_trend(index.published_results)
+    return indices
 
 
 def index_list(request):
-    indices = list(indices_with_results())
-    for index in indices:
-        index.latest = latest_world_result(index)
-    return render(request, "rankings/index_list.html", {"indices": indices, "nav_section": "rankings"})
+    return render(
+        request, "rankings/index_list.html", {"indices": with_trends(indices_with_results()), "nav_section": "rankings"}
+    )
 
 
 def index_detail(request, slug):
@@ -34,7 +35,12 @@ def index_detail(request, slug):
     return page_or_json(
         request,
         "rankings/index_detail.html",
-        {"index": index, "results": index.published_results, "nav_section": "rankings"},
+        {
+            "index": index,
+            "results": index.published_results,
+            "chart": rank_history_chart(index.published_results, index_name=index.name),
+            "nav_section": "rankings",
+        },
         lambda: {**index_row(index, absolute), "results": [result_row(r, absolute) for r in index.published_results]},
     )
 

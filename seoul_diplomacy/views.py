@@ -3,26 +3,26 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import F
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from projects.models import Case, KeyFigure, Sector
-from rankings.views import indices_with_results, latest_world_result
+from projects.models import Case, City, KeyFigure, Sector
+from rankings.views import indices_with_results, with_trends
 from seoul_diplomacy import exports, open_data
 from seoul_diplomacy.content import FIXTURE_NAMES
+from seoul_diplomacy.worldmap import map_points
 
 NEWEST_CASES = 6
 
 
 def home(request):
-    indices = list(indices_with_results())
-    latest_results = [result for result in map(latest_world_result, indices) if result]
+    indices = [index for index in with_trends(indices_with_results()) if index.trend]
     figures = list(KeyFigure.objects.all())
     return render(
         request,
@@ -31,11 +31,12 @@ def home(request):
             "figures": figures,
             "figures_as_of": max((figure.as_of for figure in figures), default=None),
             "sectors": Sector.objects.with_documented_counts(),
-            "latest_results": latest_results,
+            "indices": indices,
             "newest_cases": Case.objects.published()
             .for_listing()
             .order_by(F("year_start").desc(nulls_last=True), "-as_of", "title")[:NEWEST_CASES],
             "nav_section": "home",
+            "map": map_points(City.objects.on_map()),
         },
     )
 
