@@ -30,6 +30,16 @@ def get_bool(name, default=False):
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
 
 
+def get_int(name, default=0):
+    value = get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def get_list(name, default=()):
     value = get(name)
     if value is None:
@@ -43,3 +53,15 @@ ALLOWED_HOSTS = get_list("DJANGO_ALLOWED_HOSTS")
 DATABASE_URL = get("DATABASE_URL")
 REDIS_URL = get("REDIS_URL")
 SQLITE_PATH = get("DJANGO_SQLITE_PATH")
+# A read-only copy of the database for public pages (seoul_diplomacy.db_routers); none by default.
+DATABASE_REPLICA_URL = get("DATABASE_REPLICA_URL")
+# How long a PostgreSQL connection is kept open between requests, in seconds (0: one per request).
+CONN_MAX_AGE = get_int("DJANGO_CONN_MAX_AGE", 60)
+# How long an anonymous public page stays in the cache, in seconds; 0 turns the page cache off.
+# Unset: on (10 minutes) when REDIS_URL names a shared cache, off otherwise (see settings/base.py).
+PAGE_CACHE_SECONDS = get_int("DJANGO_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 0)
+# How many proxies (load balancer, CDN) add themselves to X-Forwarded-For in front of the app; the
+# client address that login throttling counts is the one they saw. 0: the address of the connection.
+TRUSTED_PROXY_COUNT = get_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+# Set by CI services; there the Redis cache tests must run, never skip.
+CI = get("CI", "false").lower() not in {"0", "false", "no", "off"}

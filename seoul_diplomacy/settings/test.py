@@ -10,8 +10,29 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if not env.DATABASE_URL:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# A second, separate database that stands in for a read replica. Only tests/production/test_router.py
+# asks for it (pytest-django creates it for no other test), and it turns the router on there itself.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"NAME": "test_seoul_diplomacy_replica"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["replica"]["TEST"] = {}  # in-memory SQLite: Django names the test database after the alias
+DATABASE_ROUTERS = []
+
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# Memory, never Redis, whatever the environment says: tests/production/test_cache.py points the page
+# cache at the real Redis itself. The page cache is off unless a test turns it on.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+PAGE_CACHE_SECONDS = 0
+
+# client.login() calls authenticate() without a request, which axes needs; tests/production/test_axes.py
+# turns axes on and logs in through the admin login form, as staff do.
+AXES_ENABLED = False
 
 # Tests serve static files through the finders (no collectstatic), as dev does.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Production saves the session on every request, which is what ends it after 30 idle minutes. Here it
+# would add a write to every staff request and to the admin query-count tests;
+# tests/production/test_axes.py turns it on to check the idle timeout.
+SESSION_SAVE_EVERY_REQUEST = False
