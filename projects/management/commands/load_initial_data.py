@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -10,13 +13,14 @@ CONTENT_MODELS = [Country, City, Sector, Case, KeyFigure, RankingIndex, HostedOr
 
 class Command(BaseCommand):
     help = (
-        "Load the shipped fixtures into a database that holds no content yet. "
-        "A database with any content is left alone, so nothing staff edited is overwritten; "
-        "use --force to load over it (fixture records replace rows with the same natural key)."
+        "Load the shipped fixtures into a database that holds no content yet, through import_fixtures "
+        "(validated, all or nothing, with a history entry per row). A database with any content is left "
+        "alone, so nothing staff edited is overwritten; use --force to import over it (rows with the same "
+        "natural key are updated)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="Load even when the database has content.")
+        parser.add_argument("--force", action="store_true", help="Import even when the database has content.")
 
     def handle(self, *args, force=False, verbosity=1, **options):
         populated = [model._meta.verbose_name_plural for model in CONTENT_MODELS if model.objects.exists()]
@@ -26,4 +30,6 @@ class Command(BaseCommand):
                 "Use --force to load them over it."
             )
             return
-        call_command("loaddata", *FIXTURE_NAMES, verbosity=verbosity)
+        directory = Path(settings.FIXTURE_DIRS[0])
+        paths = [str(directory / f"{name}.json") for name in FIXTURE_NAMES]
+        call_command("import_fixtures", *paths, verbosity=verbosity)
