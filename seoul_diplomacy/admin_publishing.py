@@ -46,6 +46,16 @@ class PublishableAdmin(StatusGuard, SimpleHistoryAdmin):
         except NoReverseMatch:
             return None
 
+    def save_model(self, request, obj, form, change):
+        """Whoever may not publish never changes the status, through a form or a history revert.
+
+        A revert saves a whole earlier version, its status included; keep the status the row has now.
+        """
+        if change and not self.has_publish_permission(request):
+            current = type(obj)._default_manager.filter(pk=obj.pk).values_list("status", flat=True).first()
+            obj.status = current or Status.DRAFT
+        super().save_model(request, obj, form, change)
+
     def _set_status(self, request, queryset, status):
         changed = 0
         for obj in queryset.exclude(status=status):

@@ -1,0 +1,187 @@
+"""Browser tests: Playwright for Python drives Debian's Chromium against pytest-django's live server.
+
+- One Chromium per pytest(-xdist) worker (pytest-playwright's session-scoped ``browser``), launched
+  from /usr/bin/chromium: never ``playwright install``.
+- Every test that uses ``page`` (or a context made with ``new_context``) records each request the
+  browser makes and fails at teardown if one went anywhere but the live server (no request leaves
+  the site), or if a page violated the Content Security Policy or threw a JavaScript error.
+- ``run_axe(page)`` injects the npm axe-core shipped in node_modules/ and returns its violations;
+  ``format_violations()`` makes them readable in an assertion message.
+
+Data: ``live_server`` makes pytest-django use transactional database access (the server thread must
+see committed rows), so each test loads what it needs (the ``shipped_data`` fixture of tests/conftest.py
+works) and the database is emptied after it, rows made by data migrations included (see
+test_editor_workflow.restore_roles for the Editors and Publishers groups).
+"""
+
+import functools
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in the test's thread, and Django then refuses ORM
+# calls made from that thread (SynchronousOnlyOperation). The tests make them between browser actions,
+# never concurrently with them, so allowing it is safe. This is set for the test run only.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+# Phone and desktop widths every public page is checked at.
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+# Schemes a page may load without a request to any host.
+LOCAL_SCHEMES = ("data:", "about:", "blob:")
+
+
+def pytest_configure(config):
+    # pytest-playwright 0.10 defines its fallback ``base_url`` fixture as a method, which pytest 9 deprecates:
+    # the plugin's own warning, with nothing to change on this side.
+    config.addinivalue_line(
+        "filterwarnings",
+        "ignore:Session-scoped fixtures defined as instance methods:pytest.PytestRemovedIn10Warning",
+    )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, quiet: no background requests to Google, no GPU, no first-run work."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"The browser tests need Debian's Chromium at {CHROMIUM}, which is missing. "
+            "Install it with `apt-get install chromium` (or run `make test`, which installs it).",
+            pytrace=False,
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-gpu",
+            "--no-first-run",
+        ],
+    }
+
+
+class BrowserLog:
+    """What the browser did that a test must not allow: requests to another host, and errors in the
+    page (a Content Security Policy violation, an uncaught JavaScript exception)."""
+
+    def __init__(self, site_url):
+        self.site_url = site_url.rstrip("/") + "/"
+        self.urls = []
+        self.errors = []
+        self.watched = set()
+
+    def watch(self, context):
+        """Record every request and page error of ``context`` (a BrowserContext: all its pages)."""
+        if id(context) not in self.watched:
+            self.watched.add(id(context))
+            context.on("request", lambda request: self.urls.append(request.url))
+            context.on("console", self.console)
+            context.on("weberror", lambda error: self.errors.append(f"uncaught exception: {error.error}"))
+        return context
+
+    def console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.errors.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def outside(self):
+        return [url for url in self.urls if not (url.startswith(self.site_url) or url.startswith(LOCAL_SCHEMES))]
+
+
+@pytest.fixture
+def browser_log(live_server):
+    """Checked when the test ends: no request left the site, and no page broke its policy or threw."""
+    log = BrowserLog(live_server.url)
+    yield log
+    outside = log.outside()
+    assert not outside, "No request may leave the site, but the browser asked for:\n" + "\n".join(
+        f"  {url}" for url in dict.fromkeys(outside)
+    )
+    assert not log.errors, "The pages reported errors:\n" + "\n".join(f"  {error}" for error in log.errors)
+
+
+@pytest.fixture
+def new_context(new_context, browser_log):
+    """pytest-playwright's context factory; what each context does is recorded and checked."""
+
+    def make(**kwargs):
+        return browser_log.watch(new_context(**kwargs))
+
+    return make
+
+
+@pytest.fixture
+def page(page, browser_log):
+    """pytest-playwright's page, its requests recorded (it comes from ``new_context`` above; watching
+    its context again here keeps the check when a test overrides ``context``)."""
+    browser_log.watch(page.context)
+    return page
+
+
+@pytest.fixture
+def site_url(live_server):
+    """The live server's address without the trailing slash; paths are appended to it."""
+    return live_server.url.rstrip("/")
+
+
+@functools.cache
+def axe_source():
+    if not AXE_JS.exists():
+        pytest.fail(f"axe-core is missing at {AXE_JS}: run `npm ci` in {ROOT}.", pytrace=False)
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def run_axe(page, context="document"):
+    """Run axe-core on the page (WCAG 2.0/2.1 A and AA and best practices) and return its violations."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        # Not page.add_script_tag(path=...): that adds an inline <script>, which the site's Content
+        # Security Policy (script-src 'self') rightly blocks, and the tests keep the policy on. A script
+        # evaluated through the DevTools protocol is not subject to it.
+        page.evaluate(f"() => {{\n{axe_source()}\n}}")
+    return page.evaluate(
+        f"async () => (await axe.run({context}, {{runOnly: {{type: 'tag', values: {AXE_TAGS!r}}}}})).violations"
+    )
+
+
+def format_violations(violations):
+    """axe-core violations as text: the rule, its impact and help, then each offending element."""
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+        for node in violation["nodes"]:
+            lines.append(f"    {' '.join(node['target'])}: {node['html'][:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ").strip()
+            if summary:
+                lines.append(f"      {summary[:400]}")
+    return "\n".join(lines)
+
+
+# One page of every public type, with the shipped data loaded: (test id, path, expected status).
+PUBLIC_PAGES = [
+    ("home", "/", 200),
+    ("cases", "/cases/", 200),
+    ("cases-filtered", "/cases/?sector=transportation", 200),
+    ("cases-error", "/cases/?year_from=abc", 400),
+    ("case", "/cases/bangkok-transportation-card/", 200),
+    ("sectors", "/sectors/", 200),
+    ("sector", "/sectors/transportation/", 200),
+    ("cities", "/cities/", 200),
+    ("city", "/cities/bangkok/", 200),
+    ("rankings", "/rankings/", 200),
+    ("ranking", "/rankings/gpci/", 200),
+    ("organizations", "/organizations/", 200),
+    ("data", "/data/", 200),
+    ("not-found", "/no-such-page/", 404),
+    ("ko-home", "/ko/", 200),
+    ("ko-cases-filtered", "/ko/cases/?sector=transportation", 200),
+    ("ko-case", "/ko/cases/bangkok-transportation-card/", 200),
+    ("ko-ranking", "/ko/rankings/gpci/", 200),
+]
