@@ -7,10 +7,12 @@ the page can show, never an exception. Both build on ``published()``.
 import django_filters
 from django import forms
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
+from seoul_diplomacy import i18n
 from seoul_diplomacy.content import YEAR_MAX, YEAR_MIN
 from seoul_diplomacy.listing import FacetedFilterSet, FilterForm
 
@@ -31,13 +33,18 @@ class CountryMultipleFilter(django_filters.ModelMultipleChoiceFilter):
 
 
 class YearFilter(django_filters.NumberFilter):
-    """A whole year between 1900 and 2100; anything else is a form error."""
+    """A whole year between 1900 and 2100; anything else is a form error.
+
+    A text input with a numeric keyboard, not type="number": a bad value ("abc") is shown back to
+    the visitor as typed, which a number input cannot hold in valid HTML.
+    """
 
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", YEAR_MIN)
         kwargs.setdefault("max_value", YEAR_MAX)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4, "size": 6}))
         super().__init__(*args, **kwargs)
 
 
@@ -63,7 +70,11 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     which is the default order whenever there is a search.
     """
 
-    def __init__(self, *args, relevance=False, **kwargs):
+    def __init__(self, *args, relevance=False, choice_labels=None, **kwargs):
+        # ``choice_labels`` names every choice, descending ones included ("-title": "Title (Z–A)"):
+        # django-filter's own ``field_labels`` only names the ascending ones.
+        if choice_labels:
+            kwargs["choices"] = list(choice_labels.items())
         super().__init__(*args, **kwargs)
         if relevance:
             self.extra["choices"] = [(RELEVANCE, _("Relevance (with a search)")), *self.extra["choices"]]
@@ -72,8 +83,24 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         params = [param for param in value or () if param]  # "ordering=title,," validates as ["title", "", ""]
         searched = RELEVANCE in qs.query.annotations
         if params in ([], [RELEVANCE]):
-            return qs.order_by(f"-{RELEVANCE}", "title", "slug") if searched else qs
-        return qs.order_by(*[self.get_ordering_value(param) for param in params if param != RELEVANCE], "slug")
+            return qs.order_by(f"-{RELEVANCE}", in_page_language("title"), "slug") if searched else qs
+        fields = [self.get_ordering_value(param) for param in params if param != RELEVANCE]
+        return qs.order_by(*map(in_page_language, fields), "slug")
+
+
+# Text fields with a Korean twin (``<field>_ko``): on Korean pages they sort by the Korean text.
+KOREAN_SORT_FIELDS = {"title", "name", "country__name"}
+
+
+def in_page_language(field):
+    """An ``order_by`` term for ``field`` ("name", "-title"...) that sorts Korean pages by the Korean text
+    where there is one (Hangul syllables sort in dictionary order by code point), else by the English."""
+    descending = field.startswith("-")
+    name = field.lstrip("-")
+    if name not in KOREAN_SORT_FIELDS or not i18n.is_korean():
+        return field
+    expression = Coalesce(NullIf(F(f"{name}_ko"), Value("")), F(name))
+    return expression.desc() if descending else expression.asc()
 
 
 def search_field():
@@ -132,7 +159,7 @@ class CaseFilter(FacetedFilterSet):
     ordering = StableOrderingFilter(
         relevance=True,
         fields=(("sector__order", "sector"), ("title", "title"), ("country__name", "country"), ("year_start", "year")),
-        field_labels={
+        choice_labels={
             "sector": _("Sector"),
             "-sector": _("Sector (reverse)"),
             "title": _("Title (A–Z)"),
@@ -160,20 +187,25 @@ class CaseFilter(FacetedFilterSet):
         if not value:
             return queryset
         city_match = Case.cities.through.objects.filter(
-            case=OuterRef("pk"), city__status="published", city__name__icontains=value
+            Q(city__name__icontains=value) | Q(city__name_ko__icontains=value),
+            case=OuterRef("pk"),
+            city__status="published",
         )
+        in_title = Q(title__icontains=value) | Q(title_ko__icontains=value)
+        in_summary = Q(summary__icontains=value) | Q(summary_ko__icontains=value)
         matches = queryset.filter(
-            Q(title__icontains=value)
-            | Q(summary__icontains=value)
+            in_title
+            | in_summary
             | Q(country__name__icontains=value)
+            | Q(country__name_ko__icontains=value)
             | Exists(city_match)
         )
-        # Title matches first, then summary matches, then matches on a place name.
+        # Title matches first, then summary matches, then matches on a place name. English or Korean.
         return matches.annotate(
             **{
                 RELEVANCE: models.Case(
-                    models.When(title__icontains=value, then=3),
-                    models.When(summary__icontains=value, then=2),
+                    models.When(in_title, then=3),
+                    models.When(in_summary, then=2),
                     default=1,
                     output_field=models.IntegerField(),
                 )
@@ -211,7 +243,7 @@ class CityFilter(FacetedFilterSet):
     )
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("country__name", "country"), ("relationship_year", "year")),
-        field_labels={
+        choice_labels={
             "name": _("Name (A–Z)"),
             "-name": _("Name (Z–A)"),
             "country": _("Country (A–Z)"),
@@ -237,5 +269,8 @@ class CityFilter(FacetedFilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(name__icontains=value) | Q(name_ko__icontains=value) | Q(country__name__icontains=value)
+            Q(name__icontains=value)
+            | Q(name_ko__icontains=value)
+            | Q(country__name__icontains=value)
+            | Q(country__name_ko__icontains=value)
         )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from seoul_diplomacy import i18n
 from seoul_diplomacy.content import (
     YEAR_VALIDATORS,
     Provenance,
@@ -60,6 +61,11 @@ class Verification(models.TextChoices):
     UNCONFIRMED = "unconfirmed", _("Stated by SMG only; not confirmed elsewhere")
 
 
+def name_in_page_language(obj):
+    """``obj.name_ko`` on Korean pages where there is one, else ``obj.name``: what a choice or a link says."""
+    return i18n.localized(obj, "name")[0]
+
+
 def published_case_count():
     """How many published cases point at the row: the 'documented' count the site shows."""
     return Count("cases", filter=Q(cases__status=Status.PUBLISHED), distinct=True)
@@ -107,9 +113,10 @@ class Country(models.Model):
             models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_iso_alpha2"),
             models.CheckConstraint(condition=Q(region__in=Region.values), name="country_region_valid"),
         ]
+        indexes = [models.Index(fields=["region"])]  # /cases/?region=
 
     def __str__(self):
-        return self.name
+        return name_in_page_language(self)
 
     def get_absolute_url(self):
         return reverse("projects:case_list") + f"?country={self.code}"
@@ -197,10 +204,13 @@ class City(Publishable, Provenance):
             models.CheckConstraint(condition=Q(relationship__in=Relationship.values), name="city_relationship_valid"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="city_status_valid"),
         ]
+        # /cities/?relationship= (tests/production/test_indexes.py); ?country= uses the FK's own index.
+        # Its sorts cannot use an index while for_listing() groups every city to count its cases.
         indexes = [models.Index(fields=["relationship", "name"])]
 
     def __str__(self):
-        return f"{self.name}, {self.country.name}" if self.country_id else self.name
+        name = name_in_page_language(self)
+        return f"{name}, {self.country}" if self.country_id else name
 
     def get_absolute_url(self):
         return reverse("projects:city_detail", args=[self.slug])
@@ -236,6 +246,7 @@ class Sector(Provenance):
     name = models.CharField(_("name"), max_length=80, unique=True)
     name_ko = models.CharField(_("Korean name"), max_length=80, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_ko = models.TextField(_("Korean description"), blank=True)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
     declared_case_count = models.PositiveIntegerField(
         _("declared number of cases"),
@@ -253,7 +264,7 @@ class Sector(Provenance):
         ordering = ["order", "slug"]
 
     def __str__(self):
-        return self.name
+        return name_in_page_language(self)
 
     def get_absolute_url(self):
         return reverse("projects:sector_detail", args=[self.slug])
@@ -287,7 +298,7 @@ class CaseCategory(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.sector.name}: {self.name}"
+        return f"{self.sector}: {name_in_page_language(self)}"
 
     def get_absolute_url(self):
         return reverse("projects:case_list") + f"?category={self.slug}"
@@ -306,7 +317,9 @@ class CaseQuerySet(PublishableQuerySet, SlugQuerySet):
 class Case(Publishable, Provenance):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=250)
+    title_ko = models.CharField(_("Korean title"), max_length=250, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_ko = models.TextField(_("Korean summary"), blank=True)
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="cases", verbose_name=_("sector"))
     category = models.ForeignKey(
         CaseCategory,
@@ -345,15 +358,21 @@ class Case(Publishable, Provenance):
             models.CheckConstraint(condition=Q(kind__in=WorkKind.values), name="case_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_valid"),
         ]
+        # Every filter and sort of /cases/ on published() rows (tests/production/test_indexes.py).
+        # Category: the FK's own index; city: the cities table's (case, city) and city indexes. The text
+        # search (icontains over title, summary, country and city names) cannot use a B-tree index.
         indexes = [
-            models.Index(fields=["status", "sector"]),
-            models.Index(fields=["status", "country"]),
-            models.Index(fields=["status", "title"]),
-            models.Index(fields=["year_start", "year_end"]),
+            models.Index(fields=["status", "sector"]),  # ?sector=, sector pages
+            models.Index(fields=["status", "country"]),  # ?country=
+            models.Index(fields=["status", "kind"]),  # ?kind=
+            models.Index(fields=["status", "title", "slug"]),  # ?ordering=title
+            models.Index(fields=["status", "year_start", "slug"]),  # ?ordering=year, the newest cases
+            models.Index(fields=["year_start", "year_end"]),  # ?year_to=
+            models.Index(fields=["year_end", "year_start"]),  # ?year_from=
         ]
 
     def __str__(self):
-        return self.title
+        return i18n.localized(self, "title")[0]
 
     def get_absolute_url(self):
         return reverse("projects:case_detail", args=[self.slug])
@@ -388,8 +407,10 @@ class Case(Publishable, Provenance):
 class KeyFigure(Provenance):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     label = models.CharField(_("label"), max_length=160)
+    label_ko = models.CharField(_("Korean label"), max_length=160, blank=True)
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=40, blank=True, help_text=_("e.g. policies, cities, %"))
+    unit_ko = models.CharField(_("Korean unit"), max_length=40, blank=True, help_text=_("e.g. 건, 개 도시, %"))
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = SlugQuerySet.as_manager()

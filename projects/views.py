@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from projects.exports import CASE_COLUMNS, CITY_COLUMNS, case_row, category_row, city_row, sector_row
-from projects.filters import CaseFilter, CityFilter
+from projects.filters import CaseFilter, CityFilter, in_page_language
 from projects.models import Case, CaseCategory, City, Sector
 from seoul_diplomacy.exports import page_or_json
 from seoul_diplomacy.listing import FilteredListView
@@ -24,7 +24,7 @@ class CaseListView(FilteredListView):
     export_row = staticmethod(case_row)
 
     def get_queryset(self):
-        return Case.objects.published().for_listing()
+        return Case.objects.published().for_listing().order_by("sector__order", in_page_language("title"), "slug")
 
 
 class CityListView(FilteredListView):
@@ -37,7 +37,7 @@ class CityListView(FilteredListView):
     export_row = staticmethod(city_row)
 
     def get_queryset(self):
-        return City.objects.published().for_listing()
+        return City.objects.published().for_listing().order_by(in_page_language("name"), "slug")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import SlugQuerySet
+from seoul_diplomacy import i18n
 from seoul_diplomacy.content import YEAR_VALIDATORS, Provenance, Publishable, PublishableQuerySet, Status, year_in_range
 
 
@@ -19,6 +20,7 @@ class RankingIndex(models.Model):
     publisher = models.CharField(_("publisher"), max_length=160)
     url = models.URLField(_("web address"), blank=True)
     measures = models.TextField(_("what it measures"), blank=True)
+    measures_ko = models.TextField(_("what it measures, in Korean"), blank=True)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = SlugQuerySet.as_manager()
@@ -30,7 +32,7 @@ class RankingIndex(models.Model):
         ordering = ["order", "name"]
 
     def __str__(self):
-        return self.name
+        return i18n.localized(self, "name")[0]
 
     def get_absolute_url(self):
         return reverse("rankings:index_detail", args=[self.slug])
@@ -113,14 +115,8 @@ class RankingResult(Publishable, Provenance):
 
     @property
     def rank_display(self):
-        """'6th of 42' where the number of cities ranked is known, else '6th'."""
-        ordinal = ordinal_en(self.rank)
-        return f"{ordinal} of {self.cities_ranked}" if self.cities_ranked else ordinal
-
-
-def ordinal_en(number):
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
+        """'6th of 42' where the number of cities ranked is known, else '6th' (in the active language)."""
+        return i18n.rank_display(self.rank, self.cities_ranked)
 
 
 class OrganizationField(models.TextChoices):
@@ -162,9 +158,14 @@ class HostedOrganization(Publishable, Provenance):
             models.CheckConstraint(condition=Q(field__in=OrganizationField.values), name="organization_field_valid"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="organization_status_valid"),
         ]
+        indexes = [
+            models.Index(fields=["status", "field"]),  # /organizations/?field=
+            models.Index(fields=["status", "name", "slug"]),  # its order
+        ]
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        name = i18n.localized(self, "name")[0]
+        return f"{name} ({self.acronym})" if self.acronym else name
 
     def get_absolute_url(self):
         return reverse("rankings:organization_list") + f"#{self.slug}"

@@ -8,7 +8,10 @@ edition leaves a gap in the spacing, the line simply joins the neighbouring edit
 
 import math
 
-from rankings.models import ordinal_en
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from seoul_diplomacy.i18n import ordinal_display
 
 WIDTH = 640
 HEIGHT = 320
@@ -87,18 +90,28 @@ def _label_flags(xs, gap):
 
 
 def _summary(index_name, series, first_year, last_year):
-    span = f"in {first_year}" if first_year == last_year else f"from {first_year} to {last_year}"
-    where = f"in the {index_name}" if index_name else "in this index"
     parts = []
     for one in series:
         best = one["best"]
         latest = one["latest"]
-        text = (
-            f"best {ordinal_en(best['rank'])} ({year_ranges(best['editions'])}), "
-            f"latest {latest.rank_display} ({latest.edition})"
-        )
-        parts.append(text if len(series) == 1 else f"{one['label']} ranking: {text}")
-    return f"Seoul's rank {where} {span}: " + "; ".join(parts)
+        text = _("best %(best)s (%(best_editions)s), latest %(latest)s (%(latest_edition)s)") % {
+            "best": ordinal_display(best["rank"]),
+            "best_editions": year_ranges(best["editions"]),
+            "latest": latest.rank_display,
+            "latest_edition": latest.edition,
+        }
+        if len(series) > 1:
+            text = _("%(scope)s ranking: %(ranks)s") % {"scope": one["label"], "ranks": text}
+        parts.append(text)
+    values = {"index": index_name, "year": first_year, "first": first_year, "last": last_year}
+    values["ranks"] = "; ".join(parts)
+    if index_name:
+        if first_year == last_year:
+            return _("Seoul's rank in the %(index)s in %(year)s: %(ranks)s") % values
+        return _("Seoul's rank in the %(index)s from %(first)s to %(last)s: %(ranks)s") % values
+    if first_year == last_year:
+        return _("Seoul's rank in this index in %(year)s: %(ranks)s") % values
+    return _("Seoul's rank in this index from %(first)s to %(last)s: %(ranks)s") % values
 
 
 def rank_history_chart(results, index_name=None, chart_id=None):
@@ -186,7 +199,10 @@ def rank_history_chart(results, index_name=None, chart_id=None):
             }
         )
     series.sort(key=lambda one: (one["order"], one["scope"]))
-    title = f"Seoul's rank in the {index_name}, by edition" if index_name else "Seoul's rank by edition"
+    if index_name:
+        title = _("Seoul's rank in the %(index)s, by edition") % {"index": index_name}
+    else:
+        title = _("Seoul's rank by edition")
 
     return {
         "id": chart_id,
@@ -243,12 +259,26 @@ def rank_trend(results):
         return trend
     places = previous.rank - latest.rank
     direction = "up" if places > 0 else "down" if places < 0 else "same"
-    since = f"{ordinal_en(previous.rank)} in {previous.edition}"
+    moved = abs(places)
+    values = {"places": moved, "rank": ordinal_display(previous.rank), "year": previous.edition}
     if direction == "same":
-        text = f"same as {since}"
+        text = _("same as %(rank)s in %(year)s") % values
+    elif direction == "up":
+        text = (
+            ngettext(
+                "up %(places)s place from %(rank)s in %(year)s", "up %(places)s places from %(rank)s in %(year)s", moved
+            )
+            % values
+        )
     else:
-        moved = abs(places)
-        text = f"{direction} {moved} place{'s' if moved != 1 else ''} from {since}"
+        text = (
+            ngettext(
+                "down %(places)s place from %(rank)s in %(year)s",
+                "down %(places)s places from %(rank)s in %(year)s",
+                moved,
+            )
+            % values
+        )
     trend.update(
         direction=direction,
         previous_rank=previous.rank,

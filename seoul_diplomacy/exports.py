@@ -12,6 +12,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FORMATS = ("csv", "json")
@@ -71,7 +72,10 @@ def requested_format(request):
 
 
 def unknown_format_error(fmt):
-    return json_error(f"Unknown format “{fmt}”: use format=csv or format=json, or leave it out for the web page.")
+    return json_error(
+        _("Unknown format “%(format)s”: use format=csv or format=json, or leave it out for the web page.")
+        % {"format": fmt}
+    )
 
 
 def iterate(queryset):

@@ -10,6 +10,7 @@ naming any unknown parameter.
 import django_filters
 from django import forms
 from django.db.models import Count, Model
+from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
 from seoul_diplomacy import exports
@@ -118,7 +119,8 @@ class FilteredListView(FilterView):
             return exports.unknown_format_error(fmt)
         self.filterset = self.get_filterset(self.get_filterset_class())
         if not self.filterset.is_valid():
-            return exports.json_error("Some filters are not valid.", errors=self.filterset.form.errors.get_json_data())
+            errors = self.filterset.form.errors.get_json_data()
+            return exports.json_error(_("Some filters are not valid."), errors=errors)
         return self.export(fmt, self.filterset.qs)
 
     def export(self, fmt, queryset):
@@ -129,14 +131,21 @@ class FilteredListView(FilterView):
         return exports.json_response(
             {
                 "count": queryset.count(),
-                "filters": {
-                    name: self.request.GET.getlist(name) for name in self.request.GET if name in self.filterset.filters
-                },
+                "filters": self.applied_parameters(),
                 "columns": list(self.export_columns),
                 "results": list(rows),
             },
             filename=f"{self.export_name}.json",
         )
+
+    def applied_parameters(self):
+        """The filter parameters of the request that carry a value, e.g. {"sector": ["transportation"]}."""
+        applied = {}
+        for name in self.request.GET:
+            values = [value for value in self.request.GET.getlist(name) if value]
+            if name in self.filterset.filters and values:
+                applied[name] = values
+        return applied
 
     def export_url(self, fmt):
         query = self.request.GET.copy()

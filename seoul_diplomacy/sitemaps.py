@@ -1,4 +1,4 @@
-"""/sitemap.xml: every public page, and nothing that is not public (drafts stay out)."""
+"""/sitemap.xml: every public page in both languages, and nothing that is not public (drafts stay out)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -7,7 +7,15 @@ from projects.models import Case, City, Sector
 from rankings.models import RankingIndex
 
 
-class StaticPagesSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    """Lists every page in English and in Korean, each with its hreflang alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticPagesSitemap(BilingualSitemap):
     changefreq = "weekly"
     priority = 0.8
 
@@ -26,7 +34,7 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class CaseSitemap(Sitemap):
+class CaseSitemap(BilingualSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -36,7 +44,7 @@ class CaseSitemap(Sitemap):
         return case.as_of
 
 
-class CitySitemap(Sitemap):
+class CitySitemap(BilingualSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -46,12 +54,12 @@ class CitySitemap(Sitemap):
         return city.as_of
 
 
-class SectorSitemap(Sitemap):
+class SectorSitemap(BilingualSitemap):
     def items(self):
         return Sector.objects.only("slug").order_by("order", "slug")
 
 
-class RankingIndexSitemap(Sitemap):
+class RankingIndexSitemap(BilingualSitemap):
     def items(self):
         return RankingIndex.objects.only("slug").order_by("order", "slug")
 

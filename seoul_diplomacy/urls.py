@@ -1,20 +1,28 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from seoul_diplomacy import views
+from seoul_diplomacy import admin_views, views
 from seoul_diplomacy.sitemaps import SITEMAPS
 
+# Language-neutral addresses: for machines and staff.
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("admin/consistency/", admin_views.consistency_report, name="consistency_report"),
+    path("admin/", admin.site.urls),
+]
+
+# The public site: English at the unprefixed paths, Korean under /ko/.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
     path("data/", views.data_page, name="data"),
     path("data/<slug:table>.csv", views.data_table, {"fmt": "csv"}, name="data_table_csv"),
     path("data/<slug:table>.json", views.data_table, {"fmt": "json"}, name="data_table_json"),
     path("data/fixtures/<slug:name>.json", views.fixture_file, name="data_fixture"),
     path("", include("projects.urls")),
     path("", include("rankings.urls")),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -77,13 +78,15 @@ def dataset_metadata(request, as_of):
     metadata = {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "name": "Seoul City Diplomacy",
-        "description": "Urban policies the Seoul Metropolitan Government has shared with other cities, its sister "
-        "and friendship cities, the international organizations in Seoul, and Seoul's rank in international "
-        "city indices, each with its source.",
+        "name": _("Seoul City Diplomacy"),
+        "description": _(
+            "Urban policies the Seoul Metropolitan Government has shared with other cities, its sister "
+            "and friendship cities, the international organizations in Seoul, and Seoul's rank in international "
+            "city indices, each with its source."
+        ),
         "url": absolute(reverse("data")),
         "license": open_data.LICENCE_URL,
-        "creator": {"@type": "GovernmentOrganization", "name": "Seoul Metropolitan Government"},
+        "creator": {"@type": "GovernmentOrganization", "name": _("Seoul Metropolitan Government")},
         "isAccessibleForFree": True,
         "inLanguage": "en",
         "spatialCoverage": "Worldwide",
@@ -118,7 +121,7 @@ def data_table(request, table, fmt):
     try:
         table = open_data.TABLES[table]
     except KeyError:
-        raise Http404(f"There is no table “{table}”.") from None
+        raise Http404(_("There is no table “%(name)s”.") % {"name": table}) from None
     rows = table.rows(request.build_absolute_uri)
     filename = f"seoul-city-diplomacy-{table.slug}.{fmt}"
     if fmt == "csv":
@@ -132,6 +135,6 @@ def data_table(request, table, fmt):
 def fixture_file(request, name):
     """A fixture file of the data set as shipped with this release."""
     if name not in FIXTURE_NAMES:
-        raise Http404(f"There is no fixture “{name}”.")
+        raise Http404(_("There is no fixture “%(name)s”.") % {"name": name})
     path = Path(settings.FIXTURE_DIRS[0]) / f"{name}.json"
     return FileResponse(path.open("rb"), content_type="application/json", filename=f"{name}.json")

@@ -12,6 +12,10 @@ which leaves out Antarctica and nothing else.
 
 from typing import NamedTuple
 
+from django.utils.translation import gettext as _
+
+from seoul_diplomacy.i18n import localized
+
 WIDTH = 1000
 LAT_TOP = 90
 LAT_BOTTOM = -63  # 153 degrees * 1000/360 = 425 units exactly
@@ -45,10 +49,16 @@ RELATIONSHIP_ORDER = {"sister": 0, "friendship": 1, "none": 2}
 
 def point_label(name, country, relationship_label, year=None, approximate=False):
     """'Bangkok, Thailand — Sister city (2006)': the name a point's link gets."""
-    place = f"{name}, {country}" if country else name
-    tie = f"{relationship_label} ({year})" if year else relationship_label
+    place = name
+    if country:
+        # Translators: a place on the map: its name and country, e.g. "Bangkok, Thailand".
+        place = _("%(name)s, %(country)s") % {"name": name, "country": country}
+    tie = relationship_label
+    if year:
+        # Translators: a city's tie to Seoul and the year it was signed, e.g. "Sister city (2006)".
+        tie = _("%(relationship)s (%(year)s)") % {"relationship": relationship_label, "year": year}
     label = f"{place} — {tie}"
-    return f"{label}; approximate location" if approximate else label
+    return _("%(label)s; approximate location") % {"label": label} if approximate else label
 
 
 def map_points(cities):
@@ -64,7 +74,9 @@ def map_points(cities):
             missing += 1
             continue
         x, y = project(city.latitude, city.longitude)
-        country = getattr(getattr(city, "country", None), "name", "")  # no country: RelatedObjectDoesNotExist
+        country_obj = getattr(city, "country", None)  # no country: RelatedObjectDoesNotExist, caught by getattr
+        country = localized(country_obj, "name")[0] if country_obj is not None else ""
+        name = localized(city, "name")[0]
         relationship = city.relationship or "none"
         relationship_label = str(city.get_relationship_display())
         year = getattr(city, "relationship_year", None)
@@ -73,7 +85,7 @@ def map_points(cities):
             {
                 "x": round(x, 1),
                 "y": round(y, 1),
-                "name": city.name,
+                "name": name,
                 "country": country,
                 "url": city.get_absolute_url(),
                 "relationship": relationship,
@@ -81,7 +93,7 @@ def map_points(cities):
                 "relationship_year": year,
                 "approximate": approximate,
                 "case_count": getattr(city, "case_count", None),
-                "label": point_label(city.name, country, relationship_label, year, approximate),
+                "label": point_label(name, country, relationship_label, year, approximate),
             }
         )
     points.sort(key=lambda point: (RELATIONSHIP_ORDER.get(point["relationship"], 9), point["name"], point["url"]))

@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
 from rankings.models import HostedOrganization, OrganizationField, RankingIndex, RankingResult
@@ -122,3 +123,12 @@ def sister_city(make_city, make_country):
         latitude=13.76,
         longitude=100.5,
     )
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English: a request to a /ko/ page leaves Korean active in the thread
+    (LocaleMiddleware activates a language and never resets it), which would leak into the next test."""
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -10,7 +10,6 @@ from rankings.models import RankingResult
 from seoul_diplomacy.content import content_models
 
 
-
 def test_every_content_model_is_registered():
     unregistered = [model.__name__ for model in content_models() if not admin.site.is_registered(model)]
     assert unregistered == []

@@ -1,14 +1,17 @@
 """Template tags shared by every page."""
 
 from django import template
+from django.conf import settings
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
-from django.urls import reverse
-from django.utils.html import strip_tags
+from django.urls import reverse, translate_url
+from django.utils.html import format_html, strip_tags
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 
-from rankings.models import ordinal_en
+from seoul_diplomacy import i18n
+from seoul_diplomacy.i18n import ordinal_display
 
 register = template.Library()
 
@@ -31,7 +34,8 @@ def query_url(context, **changes):
 
 @register.filter
 def ordinal(number):
-    return ordinal_en(int(number))
+    """A rank as the active language writes it: '6th' in English, '6위' in Korean."""
+    return ordinal_display(int(number))
 
 
 @register.simple_tag
@@ -56,14 +60,15 @@ def get_field_label(form, name):
     return field.label if field else name
 
 
+# Labels marked with gettext_noop, so that makemessages finds them; main_menu translates them when it renders.
 MAIN_MENU = [
-    ("home", "Home", "home"),
-    ("cases", "Cases", "projects:case_list"),
-    ("sectors", "Sectors", "projects:sector_list"),
-    ("cities", "Cities", "projects:city_list"),
-    ("rankings", "Rankings", "rankings:index_list"),
-    ("organizations", "Organizations", "rankings:organization_list"),
-    ("data", "Open data", "data"),
+    ("home", gettext_noop("Home"), "home"),
+    ("cases", gettext_noop("Cases"), "projects:case_list"),
+    ("sectors", gettext_noop("Sectors"), "projects:sector_list"),
+    ("cities", gettext_noop("Cities"), "projects:city_list"),
+    ("rankings", gettext_noop("Rankings"), "rankings:index_list"),
+    ("organizations", gettext_noop("Organizations"), "rankings:organization_list"),
+    ("data", gettext_noop("Open data"), "data"),
 ]
 
 
@@ -110,3 +115,49 @@ def block_text(context, name):
     block = block_context.get_block(name) if block_context else None
     # The block's output is already escaped HTML; without its tags it is safe in an attribute.
     return mark_safe(strip_tags(block.render(context)).strip()) if block else ""  # noqa: S308
+
+
+@register.simple_tag
+def localized(obj, field):
+    """``obj``'s ``field`` in the page's language: the Korean text (``<field>_ko``) on Korean pages.
+
+    Where the Korean text is missing, the English shows, marked as English: ``lang="en"`` for
+    screen readers and a visible "(English)" note.
+    """
+    text, fallback = i18n.localized(obj, field)
+    if not fallback:
+        return text
+    return format_html(
+        '<span lang="en" class="untranslated">{}</span> <span class="untranslated-note">{}</span>',
+        text,
+        pgettext("marks an English text shown on a Korean page", "(English)"),
+    )
+
+
+@register.filter
+def localized_text(obj, field):
+    """The same as ``localized``, as plain text without the mark: for attributes and <title>."""
+    return i18n.localized(obj, field)[0]
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in each language: for the language switcher (the whole query kept) and for the
+    ``hreflang`` links (absolute, filters kept, paging and sorting left out, like the canonical link)."""
+    request = context.get("request")
+    if request is None:
+        return []
+    current = get_language()
+    canonical = canonical_url(context)
+    versions = []
+    for code, name in settings.LANGUAGES:
+        versions.append(
+            {
+                "code": code,
+                "name": name,
+                "url": translate_url(request.get_full_path(), code),
+                "absolute_url": translate_url(canonical, code),
+                "current": code == current,
+            }
+        )
+    return versions

@@ -210,3 +210,11 @@ def test_facet_counts_ignore_their_own_selection_but_apply_the_others(cases):
     assert everything["sector"] == {"transportation": 1, "waterworks": 1, "e-government": 1}
     assert everything["region"] == {"southeast-asia": 1, "latin-america": 1, "south-asia": 1}
     assert everything["kind"] == {"consulting": 2, "construction": 1}
+
+
+def test_sort_choices_say_which_way_they_sort(db):
+    labels = dict(CaseFilter({}).form.fields["ordering"].choices)
+    assert labels["-title"] == "Title (Z–A)"
+    assert labels["year"] == "Year (oldest first)"
+    assert labels["relevance"] == "Relevance (with a search)"
+    assert dict(CityFilter({}).form.fields["ordering"].choices)["-year"] == "Year signed (newest first)"
