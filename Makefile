@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format install migrate load-data check clean browser-deps screenshots messages
 
-$(STAMP): pyproject.toml
+# pyproject.toml pins what the project asks for; requirements.lock pins everything installed with it.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP)

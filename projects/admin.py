@@ -26,7 +26,7 @@ class CityAdmin(PublishableAdmin):
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ("name", "name_ko", "slug", "place_type", "country", "status")}),
+        (None, {"fields": (("name", "name_ko"), "slug", "place_type", "country", "status")}),
         (_("Relationship with Seoul"), {"fields": ("relationship", "relationship_year")}),
         (_("Location"), {"fields": ("latitude", "longitude", "coordinates_approximate")}),
         PROVENANCE_FIELDSET,
@@ -52,7 +52,18 @@ class SectorAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CaseCategoryInline]
     fieldsets = [
-        (None, {"fields": ("name", "name_ko", "slug", "description", "order", "declared_case_count")}),
+        (
+            None,
+            {
+                "fields": (
+                    ("name", "name_ko"),
+                    "slug",
+                    ("description", "description_ko"),
+                    "order",
+                    "declared_case_count",
+                )
+            },
+        ),
         PROVENANCE_FIELDSET,
     ]
 
@@ -80,13 +91,13 @@ class CaseAdmin(PublishableAdmin):
     list_display = ["title", "sector", "country", "kind", "years", "verification", "status"]
     list_filter = ["status", "sector", "kind", "verification", "country__region"]
     list_select_related = ["sector", "country"]
-    search_fields = ["title", "summary", "slug", "country__name", "cities__name"]
+    search_fields = ["title", "title_ko", "summary", "slug", "country__name", "cities__name"]
     search_help_text = _("Title, summary, slug, country or city name")
     autocomplete_fields = ["country", "cities", "category", "sector"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "as_of"
     fieldsets = [
-        (None, {"fields": ("title", "slug", "summary", "status")}),
+        (None, {"fields": (("title", "title_ko"), "slug", ("summary", "summary_ko"), "status")}),
         (_("Classification"), {"fields": ("sector", "category", "kind", "verification")}),
         (_("Where and when"), {"fields": ("country", "cities", "year_start", "year_end")}),
         PROVENANCE_FIELDSET,

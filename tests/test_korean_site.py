@@ -132,3 +132,12 @@ def test_english_urls_keep_working_and_reverse_unprefixed(db):
         assert reverse("projects:case_list") == "/cases/"
     with translation.override("ko"):
         assert reverse("projects:case_list") == "/ko/cases/"
+
+
+def test_staff_edit_both_languages_side_by_side(admin_client, shipped_data):
+    case = Case.objects.get(slug="bangkok-transportation-card")
+    html = admin_client.get(reverse("admin:projects_case_change", args=[case.pk])).content.decode()
+    assert 'name="title"' in html and 'name="title_ko"' in html
+    assert 'name="summary_ko"' in html
+    # Both in one row of the form.
+    assert re.search(r'field-title[^"]*".*?name="title".*?name="title_ko"', html, re.S)
