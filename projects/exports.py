@@ -3,10 +3,12 @@
 Column names are stable: add new columns at the end, never rename one.
 """
 
+from seoul_diplomacy.exports import attributes
+
 CASE_COLUMNS = [
     "slug", "title", "url", "sector", "sector_name", "category", "category_name", "country_code", "country",
     "region", "city_slugs", "cities", "kind", "year_start", "year_end", "verification", "summary", "source",
-    "as_of", "note",
+    "as_of", "note", "title_ko", "summary_ko",
 ]  # fmt: skip
 
 CITY_COLUMNS = [
@@ -17,9 +19,9 @@ CITY_COLUMNS = [
 
 COUNTRY_COLUMNS = ["code", "name", "name_ko", "region"]
 SECTOR_COLUMNS = ["slug", "name", "name_ko", "order", "declared_case_count", "documented_count", "url", "description",
-                  "source", "as_of", "note"]  # fmt: skip
+                  "source", "as_of", "note", "description_ko"]  # fmt: skip
 CATEGORY_COLUMNS = ["slug", "name", "name_ko", "sector", "order", "declared_case_count", "documented_count"]
-KEY_FIGURE_COLUMNS = ["slug", "label", "value", "unit", "order", "source", "as_of", "note"]
+KEY_FIGURE_COLUMNS = ["slug", "label", "value", "unit", "order", "source", "as_of", "note", "label_ko", "unit_ko"]
 
 
 def case_row(case, absolute):
@@ -46,6 +48,8 @@ def case_row(case, absolute):
         "source": case.source,
         "as_of": case.as_of,
         "note": case.note,
+        "title_ko": case.title_ko,
+        "summary_ko": case.summary_ko,
     }
 
 
@@ -72,45 +76,16 @@ def city_row(city, absolute):
 
 
 def country_row(country, absolute):
-    return {"code": country.code, "name": country.name, "name_ko": country.name_ko, "region": country.region}
+    return attributes(country, COUNTRY_COLUMNS)
 
 
 def sector_row(sector, absolute):
-    return {
-        "slug": sector.slug,
-        "name": sector.name,
-        "name_ko": sector.name_ko,
-        "order": sector.order,
-        "declared_case_count": sector.declared_case_count,
-        "documented_count": getattr(sector, "documented_count", None),
-        "url": absolute(sector.get_absolute_url()),
-        "description": sector.description,
-        "source": sector.source,
-        "as_of": sector.as_of,
-        "note": sector.note,
-    }
+    return {**attributes(sector, SECTOR_COLUMNS), "url": absolute(sector.get_absolute_url())}
 
 
 def category_row(category, absolute):
-    return {
-        "slug": category.slug,
-        "name": category.name,
-        "name_ko": category.name_ko,
-        "sector": category.sector.slug,
-        "order": category.order,
-        "declared_case_count": category.declared_case_count,
-        "documented_count": getattr(category, "documented_count", None),
-    }
+    return {**attributes(category, CATEGORY_COLUMNS), "sector": category.sector.slug}
 
 
 def key_figure_row(figure, absolute):
-    return {
-        "slug": figure.slug,
-        "label": figure.label,
-        "value": figure.value,
-        "unit": figure.unit,
-        "order": figure.order,
-        "source": figure.source,
-        "as_of": figure.as_of,
-        "note": figure.note,
-    }
+    return attributes(figure, KEY_FIGURE_COLUMNS)

@@ -95,3 +95,8 @@ def page_or_json(request, template_name, context, payload):
     if fmt == "json":
         return json_response(payload())
     return unknown_format_error(fmt)
+
+
+def attributes(obj, names):
+    """{name: obj.<name>} for the columns that are plain attributes (None where an annotation is absent)."""
+    return {name: getattr(obj, name, None) for name in names}

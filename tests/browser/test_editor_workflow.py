@@ -95,9 +95,9 @@ def test_editor_drafts_publisher_publishes_history_and_revert(page, new_context,
     # The editor adds a case. The slug is filled in from the title; the status is not theirs to set.
     log_in(page, site_url, "editor")
     page.goto(site_url + "/admin/projects/case/add/")
-    page.get_by_label("Title").press_sequentially(TITLE)  # the admin fills the slug on each key
+    page.get_by_label("Title:", exact=True).press_sequentially(TITLE)  # the admin fills the slug on each key
     expect(page.get_by_label("Slug")).to_have_value(SLUG)
-    page.get_by_label("Summary").fill(FIRST_SUMMARY)
+    page.get_by_label("Summary:", exact=True).fill(FIRST_SUMMARY)
     expect(page.locator("select[name='status']")).to_have_count(0)
     expect(page.locator(".field-status .readonly")).to_have_text("Draft")
     pick(page, "sector", "Transp", "Transportation")
@@ -113,7 +113,7 @@ def test_editor_drafts_publisher_publishes_history_and_revert(page, new_context,
 
     # They correct the summary: the first version is now the earlier text.
     page.goto(site_url + f"/admin/projects/case/{case.pk}/change/")
-    page.get_by_label("Summary").fill(SECOND_SUMMARY)
+    page.get_by_label("Summary:", exact=True).fill(SECOND_SUMMARY)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     case.refresh_from_db()
@@ -164,7 +164,7 @@ def test_editor_drafts_publisher_publishes_history_and_revert(page, new_context,
     # The editor reverts to the first version: the earlier summary is back.
     history.nth(2).get_by_role("link").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Revert")
-    expect(page.get_by_label("Summary")).to_have_value(FIRST_SUMMARY)
+    expect(page.get_by_label("Summary:", exact=True)).to_have_value(FIRST_SUMMARY)
     page.get_by_role("button", name="Revert").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     case.refresh_from_db()
