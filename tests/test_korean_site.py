@@ -141,3 +141,13 @@ def test_staff_edit_both_languages_side_by_side(admin_client, shipped_data):
     assert 'name="summary_ko"' in html
     # Both in one row of the form.
     assert re.search(r'field-title[^"]*".*?name="title".*?name="title_ko"', html, re.S)
+
+
+def test_the_fixtures_carry_korean_names_and_titles(shipped_data):
+    from projects.models import CaseCategory, City, Country, Sector
+    from rankings.models import HostedOrganization, RankingIndex
+
+    for model in (Country, City, Sector, CaseCategory, RankingIndex, HostedOrganization):
+        missing = list(model.objects.filter(name_ko="").values_list("name", flat=True))
+        assert missing == [], (model.__name__, missing)
+    assert list(Case.objects.filter(title_ko="").values_list("slug", flat=True)) == []
