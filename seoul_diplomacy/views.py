@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import F
+from django.db.models import Case as SqlCase
+from django.db.models import F, When
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,13 +14,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from projects.models import Case, City, KeyFigure, Sector
+from projects.models import Case, City, KeyFigure, Relationship, Sector
 from rankings.views import indices_with_results, with_trends
 from seoul_diplomacy import exports, open_data
 from seoul_diplomacy.content import FIXTURE_NAMES
 from seoul_diplomacy.worldmap import map_points
 
 NEWEST_CASES = 6
+# The home map draws every sister and friendship city, then places of cases up to this many points:
+# beyond a few hundred, points only hide each other and the page grows (each point is a link).
+HOME_MAP_LIMIT = 400
+
+
+def home_map_cities():
+    partners_first = SqlCase(When(relationship=Relationship.NONE, then=1), default=0)
+    return City.objects.on_map().order_by(partners_first, "name", "slug")[:HOME_MAP_LIMIT]
 
 
 def home(request):
@@ -37,7 +46,7 @@ def home(request):
             .for_listing()
             .order_by(F("year_start").desc(nulls_last=True), "-as_of", "title")[:NEWEST_CASES],
             "nav_section": "home",
-            "map": map_points(City.objects.on_map()),
+            "map": map_points(home_map_cities()),
         },
     )
 

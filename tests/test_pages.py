@@ -103,3 +103,16 @@ def test_draft_case_is_visible_to_staff_in_the_admin(admin_client, make_case):
 def test_draft_city_is_404(client, make_city):
     city = make_city("hidden-city", status=Status.DRAFT)
     assert client.get(city.get_absolute_url()).status_code == 404
+
+
+def test_the_home_map_draws_partners_first_and_at_most_its_limit(client, make_city, make_case, monkeypatch):
+    from seoul_diplomacy import views
+
+    monkeypatch.setattr(views, "HOME_MAP_LIMIT", 3)
+    sister = make_city("zz-sister", relationship="sister", relationship_year=2000, latitude=1, longitude=1)
+    places = [make_city(f"place-{n}", latitude=n, longitude=n) for n in range(4)]
+    for place in places:
+        make_case(cities=[place])
+    points = client.get("/").context["map"].points
+    assert len(points) == 3
+    assert sister.name in [point["name"] for point in points]
