@@ -1,7 +1,9 @@
 """The site's URLs plus a bare Django view, for bench/latency.py only (never the site's own urls)."""
 
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
+
+from seoul_diplomacy import urls as site_urls
 
 BARE_URL = "/bench/bare/"
 
@@ -13,5 +15,5 @@ def bare(request):
 
 urlpatterns = [
     path(BARE_URL.strip("/") + "/", bare),
-    path("", include("seoul_diplomacy.urls")),
+    *site_urls.urlpatterns,  # spliced, not include()d: the site's i18n_patterns must stay at the root
 ]

@@ -39,10 +39,16 @@ class CityListView(FilteredListView):
     def get_queryset(self):
         return City.objects.published().for_listing().order_by(in_page_language("name"), "slug")
 
+    def map_queryset(self):
+        """The list's cities, filtered and in its order, without the case counts the map does not show
+        (counting them for every place costs more than the rest of the page: ``CityQuerySet.for_listing``)."""
+        cities = City.objects.published().select_related("country").order_by(in_page_language("name"), "slug")
+        return self.filterset.filter_queryset(cities)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.filterset.is_valid():
-            mapped = list(self.object_list[: MAP_LIMIT + 1])
+            mapped = list(self.map_queryset()[: MAP_LIMIT + 1])
             context["map"] = map_points(mapped[:MAP_LIMIT])
             context["map_truncated"] = len(mapped) > MAP_LIMIT
         return context

@@ -7,16 +7,58 @@ with status 400 and the form's errors on the page (a JSON error body for exports
 naming any unknown parameter.
 """
 
+import hashlib
+import json
+import logging
+
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Model
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
 from seoul_diplomacy import exports
+from seoul_diplomacy.cache import generation
+
+logger = logging.getLogger(__name__)
 
 # Query parameters the list pages understand besides their filters.
 PAGING_PARAMETERS = {"page", "format"}
+
+
+# How long facet counts stay in the cache, unless settings.FACET_CACHE_SECONDS says otherwise.
+FACET_CACHE_SECONDS = 600
+# Caches each process keeps to itself: a change made in another process (another gunicorn worker, a
+# management command) could not bump their generation, so facet counts are not kept there by default.
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def facet_cache_seconds():
+    """``settings.FACET_CACHE_SECONDS`` if set (0: off); else 10 minutes with a shared cache, off without."""
+    seconds = getattr(settings, "FACET_CACHE_SECONDS", None)
+    if seconds is None:
+        shared = settings.CACHES[DEFAULT_CACHE_ALIAS]["BACKEND"] not in PROCESS_LOCAL_CACHES
+        seconds = FACET_CACHE_SECONDS if shared else 0
+    return seconds
+
+
+def normalised(value):
+    """A filter's cleaned value as a sorted list of strings: rows by primary key, choices as they are."""
+    if value is None or isinstance(value, str):
+        items = [] if value in (None, "") else [value]
+    elif isinstance(value, Model):
+        items = [value.pk]
+    elif hasattr(value, "model") or isinstance(value, (list, tuple, set)):
+        items = [item.pk if isinstance(item, Model) else item for item in value]
+    else:
+        items = [value]
+    return sorted(str(item) for item in items)
 
 
 class FacetedFilterSet(django_filters.FilterSet):
@@ -25,6 +67,11 @@ class FacetedFilterSet(django_filters.FilterSet):
     The usual faceted-search rule: a facet's count applies every *other* active filter, so
     choosing a sector does not shrink the counts of the other sectors. One query per facet,
     whatever the data size. ``facets`` maps a filter name to the field path its values are on.
+
+    The counts are kept in the default cache (``facet_cache_seconds()``), under the filter set's class,
+    its base queryset, its filter values and the content generation (``seoul_diplomacy.cache``): any
+    change to content makes them stale at once, as it does the cached pages. A hit runs none of the facet
+    queries; a miss runs them all, as without the cache; an invalid form is never counted, so never cached.
     """
 
     facets = {}
@@ -36,13 +83,51 @@ class FacetedFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def facet_counts(self):
-        if not self.is_valid():
-            return {}
+    def count_facets(self):
         counts = {}
         for name, path in self.facets.items():
             rows = self.queryset_without(name).order_by().values(path).annotate(count=Count("pk", distinct=True))
             counts[name] = {row[path]: row["count"] for row in rows}
+        return counts
+
+    def facet_cache_key(self):
+        """What the counts depend on: the class, the rows it counts in (the base queryset's SQL, without
+        its order) and every filter value but the order (sorted, as strings). The content generation is
+        added by ``facet_counts``."""
+        cls = type(self)
+        values = {
+            name: normalised(value)
+            for name, value in sorted(self.form.cleaned_data.items())
+            if name != "ordering"  # the order changes no count
+        }
+        try:
+            rows = str(self.queryset.order_by().query)
+        except EmptyResultSet:  # .none()
+            rows = ""
+        digest = hashlib.sha256(json.dumps([rows, values], sort_keys=True).encode()).hexdigest()
+        return f"facet-counts:{cls.__module__}.{cls.__qualname__}:{digest}"
+
+    def facet_counts(self):
+        if not self.is_valid():
+            return {}
+        seconds = facet_cache_seconds()
+        if not seconds:
+            return self.count_facets()
+        key = self.facet_cache_key()
+        try:
+            # The generation is read before counting: counts made while content changes are stored
+            # under the old number, where no one will look for them.
+            key = f"{key}:{generation()}"
+            counts = cache.get(key)
+        except Exception:
+            logger.exception("Facet cache unreachable; counting without it.")
+            return self.count_facets()
+        if counts is None:
+            counts = self.count_facets()
+            try:
+                cache.set(key, counts, seconds)
+            except Exception:
+                logger.exception("Facet cache unreachable; counts not stored.")
         return counts
 
     def label_choices_with_counts(self):

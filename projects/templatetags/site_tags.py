@@ -161,3 +161,9 @@ def language_versions(context):
             }
         )
     return versions
+
+
+@register.filter
+def elided_pages(page):
+    """The page numbers a pagination bar shows: 1 … 4 5 [6] 7 8 … 4754 (ELLIPSIS for each gap)."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

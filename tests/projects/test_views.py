@@ -203,3 +203,13 @@ def test_sector_page_shows_declared_and_documented_counts(client, make_sector, m
     html = client.get(sector.get_absolute_url()).content.decode()
     assert re.search(r"Cases declared by SMG</dt><dd>22</dd>", html)
     assert re.search(r"Cases documented here</dt><dd>2</dd>", html)
+
+
+def test_pagination_shows_a_window_of_pages_not_every_page(client, many_cases, monkeypatch):
+    from projects.views import CaseListView
+
+    monkeypatch.setattr(CaseListView, "paginate_by", 2)  # 50 cases: 25 pages
+    html = client.get(reverse("projects:case_list") + "?page=10").content.decode()
+    pages = [int(n) for n in re.findall(r'class="page-link(?: active)?" href="\?page=(\d+)"', html)]
+    assert pages == [1, 8, 9, 10, 11, 12, 25]
+    assert html.count('class="page-link link-dot"') == 2

@@ -1,0 +1,183 @@
+"""The facet counts of /cases/ and /cities/ in the cache, under the content generation.
+
+Each test gets a cache of its own (local memory, under a name no other test shares) and turns the facet
+cache on with ``FACET_CACHE_SECONDS``: by default it is on only with a cache shared between processes.
+The page cache stays off, so every request renders the page and only the counts can come from the cache.
+"""
+
+import re
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+
+from projects.filters import CaseFilter, CityFilter
+from projects.models import Region, Relationship, WorkKind
+from seoul_diplomacy.content import Status
+
+CASES = reverse("projects:case_list")
+CITIES = reverse("projects:city_list")
+
+
+def local_cache():
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}}
+
+
+@pytest.fixture
+def facet_cache():
+    with override_settings(CACHES=local_cache(), FACET_CACHE_SECONDS=600, PAGE_CACHE_SECONDS=0):
+        yield
+
+
+@pytest.fixture
+def dataset(make_case, make_sector, make_country):
+    thailand = make_country("TH", "Thailand", Region.SOUTHEAST_ASIA)
+    peru = make_country("PE", "Peru", Region.LATIN_AMERICA)
+    transportation = make_sector("transportation", name="Transportation")
+    waterworks = make_sector("waterworks", name="Waterworks")
+    for number in range(6):
+        make_case(
+            f"case-{number}",
+            sector=(transportation, waterworks)[number % 2],
+            country=(thailand, peru)[number % 3 == 0],
+            kind=(WorkKind.CONSULTING, WorkKind.CONSTRUCTION)[number < 2],
+        )
+    return {"transportation": transportation, "waterworks": waterworks, "thailand": thailand, "peru": peru}
+
+
+def labelled_counts(html, name):
+    """{choice value: count shown in its label} for the checkboxes of filter ``name``."""
+    pattern = rf'name="{name}" value="([^"]+)"[^>]*>\s*<label[^>]*>[^<(]*\((\d+)\)</label>'
+    return {value: int(count) for value, count in re.findall(pattern, html)}
+
+
+def get(client, url):
+    """(page HTML, number of SQL queries) of one request."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode(), len(queries)
+
+
+@pytest.mark.usefixtures("facet_cache")
+@pytest.mark.parametrize(("url", "filterset"), [(CASES, CaseFilter), (CITIES, CityFilter)])
+def test_the_second_request_skips_every_facet_query_and_shows_the_same_counts(
+    client, dataset, make_city, url, filterset
+):
+    make_city("bangkok", country=dataset["thailand"], relationship=Relationship.SISTER)
+    get(client, url + "?region=latin-america")  # the first request of a process runs queries later ones do not
+    first_html, missed = get(client, url)
+    second_html, hit = get(client, url)
+    assert missed - hit == len(filterset.facets)
+    assert second_html == first_html
+    assert labelled_counts(second_html, "country") == labelled_counts(first_html, "country")
+
+
+@pytest.mark.usefixtures("facet_cache")
+def test_saving_a_case_makes_the_counts_fresh_on_the_next_request(client, dataset, make_case):
+    url = CASES + "?kind=consulting"
+    assert labelled_counts(get(client, url)[0], "sector") == {"transportation": 2, "waterworks": 2}
+    assert labelled_counts(get(client, url)[0], "sector") == {"transportation": 2, "waterworks": 2}  # cached
+
+    draft = make_case("draft", sector=dataset["waterworks"], country=dataset["peru"], status=Status.DRAFT)
+    assert labelled_counts(get(client, url)[0], "sector") == {"transportation": 2, "waterworks": 2}
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert labelled_counts(get(client, url)[0], "sector") == {"transportation": 2, "waterworks": 3}
+
+
+@pytest.mark.usefixtures("facet_cache")
+def test_changing_a_case_s_sector_moves_its_count(client, dataset):
+    from projects.models import Case
+
+    url = CASES + "?country=PE"
+    before = labelled_counts(get(client, url)[0], "sector")
+    case = Case.objects.get(slug="case-0")  # Peru, transportation
+    case.sector = dataset["waterworks"]
+    case.save()
+    after = labelled_counts(get(client, url)[0], "sector")
+    assert after["transportation"] == before["transportation"] - 1
+    assert after["waterworks"] == before["waterworks"] + 1
+
+
+@pytest.mark.usefixtures("facet_cache")
+def test_different_filters_do_not_share_an_entry(client, dataset):
+    get(client, CASES + "?region=southeast-asia")  # warm the process
+    _, all_kinds_missed = get(client, CASES)
+    consulting_html, consulting_queries = get(client, CASES + "?kind=consulting")
+    construction_html, construction_queries = get(client, CASES + "?kind=construction")
+    assert consulting_queries == construction_queries == all_kinds_missed  # each a miss: its own entry
+    assert labelled_counts(consulting_html, "sector") == {"transportation": 2, "waterworks": 2}
+    assert labelled_counts(construction_html, "sector") == {"transportation": 1, "waterworks": 1}
+    assert labelled_counts(get(client, CASES + "?sector=waterworks")[0], "country") == {"PE": 1, "TH": 2}
+    assert labelled_counts(get(client, CASES + "?sector=transportation")[0], "country") == {"PE": 1, "TH": 2}
+    assert labelled_counts(get(client, CASES + "?sector=transportation&sector=waterworks")[0], "country") == {
+        "PE": 2,
+        "TH": 4,
+    }
+
+
+@pytest.mark.usefixtures("facet_cache")
+def test_a_filter_set_over_other_rows_does_not_share_an_entry(dataset, make_case):
+    from projects.models import Case
+
+    make_case("draft", sector=dataset["waterworks"], country=dataset["peru"], status=Status.DRAFT)
+    assert CaseFilter({}).facet_counts()["sector"] == {"transportation": 3, "waterworks": 3}
+    assert CaseFilter({}, queryset=Case.objects.all()).facet_counts()["sector"] == {
+        "transportation": 3,
+        "waterworks": 4,
+    }
+    assert CaseFilter({}).facet_counts()["sector"] == {"transportation": 3, "waterworks": 3}
+
+
+@pytest.mark.usefixtures("facet_cache")
+def test_the_english_and_korean_pages_share_an_entry(client, dataset):
+    get(client, CASES + "?region=southeast-asia")  # warm the process
+    _, missed = get(client, CASES)
+    _, hit = get(client, "/ko" + CASES)
+    assert missed - hit == len(CaseFilter.facets)
+
+
+@pytest.mark.usefixtures("facet_cache")
+def test_the_order_and_the_order_of_values_share_an_entry(client, dataset):
+    get(client, CASES + "?region=southeast-asia")  # warm the process
+    _, missed = get(client, CASES + "?sector=transportation&sector=waterworks")
+    _, hit = get(client, CASES + "?sector=waterworks&sector=transportation&ordering=-title")
+    assert missed - hit == len(CaseFilter.facets)
+
+
+@pytest.mark.usefixtures("facet_cache")
+def test_an_invalid_form_is_never_cached(client, dataset):
+    from django.core.cache import cache
+
+    assert client.get(CASES + "?sector=nope").status_code == 400
+    assert client.get(CASES + "?year_from=2020&year_to=2010").status_code == 400
+    assert not [key for key in cache._cache if "facet-counts" in key]
+    client.get(CASES)
+    assert [key for key in cache._cache if "facet-counts" in key]
+
+
+def test_a_process_local_cache_keeps_no_counts_by_default(client, dataset, settings):
+    """Another worker could not bump its generation: the counts are made on every request."""
+    if hasattr(settings, "FACET_CACHE_SECONDS"):
+        del settings.FACET_CACHE_SECONDS  # the default, whatever the settings say
+    with override_settings(CACHES=local_cache()):
+        get(client, CASES + "?region=southeast-asia")
+        _, first = get(client, CASES)
+        _, second = get(client, CASES)
+    assert first == second
+
+
+def test_an_unreachable_cache_still_gives_the_counts(client, dataset):
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    with override_settings(CACHES=unreachable, PAGE_CACHE_SECONDS=0):
+        html, _ = get(client, CASES)
+    assert labelled_counts(html, "sector") == {"transportation": 3, "waterworks": 3}
