@@ -116,3 +116,16 @@ def test_the_home_map_draws_partners_first_and_at_most_its_limit(client, make_ci
     points = client.get("/").context["map"].points
     assert len(points) == 3
     assert sister.name in [point["name"] for point in points]
+
+
+def test_a_sector_with_more_cases_than_its_page_shows_links_to_all_of_them(client, make_sector, make_case):
+    from projects.views import SECTOR_PAGE_CASES
+
+    sector = make_sector("transportation", name="Transportation")
+    for number in range(SECTOR_PAGE_CASES + 3):
+        make_case(f"case-{number}", sector=sector)
+    for prefix, text in (("", "See all 23 cases in Transportation"), ("/ko", "23")):
+        response = client.get(prefix + sector.get_absolute_url())
+        assert response.status_code == 200
+        assert text in response.content.decode()
+        assert len(response.context["cases"]) == SECTOR_PAGE_CASES
