@@ -221,7 +221,7 @@ class City(Publishable, Provenance):
             models.CheckConstraint(condition=Q(status__in=Status.values), name="city_status_valid"),
         ]
         # /cities/?relationship= (tests/production/test_indexes.py); ?country= uses the FK's own index.
-        # Sorting by name can use the index since for_listing() counts cases in a subquery, not a GROUP BY.
+        # With ?relationship= the name sort reads this index too (case counts are a subquery, not a GROUP BY).
         indexes = [models.Index(fields=["relationship", "name"])]
 
     def __str__(self):
