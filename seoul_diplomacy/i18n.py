@@ -18,10 +18,7 @@ def ordinal_en(number):
 
 def ordinal_display(number):
     """A rank as the active language writes it: '6th' in English, '6위' in Korean."""
-    language = (get_language() or "en").split("-")[0].lower()
-    if language == "ko":
-        return f"{int(number)}위"
-    return ordinal_en(number)
+    return f"{int(number)}위" if is_korean() else ordinal_en(number)
 
 
 def rank_display(rank, cities_ranked=None):

@@ -34,24 +34,25 @@ class StaticPagesSitemap(BilingualSitemap):
         return reverse(item)
 
 
-class CaseSitemap(BilingualSitemap):
+class PublishedSitemap(BilingualSitemap):
+    """The published rows of ``model``, each dated by its ``as_of``."""
+
     changefreq = "monthly"
+    model = None
 
     def items(self):
-        return Case.objects.published().only("slug", "as_of").order_by("slug")
+        return self.model.objects.published().only("slug", "as_of").order_by("slug")
 
-    def lastmod(self, case):
-        return case.as_of
+    def lastmod(self, obj):
+        return obj.as_of
 
 
-class CitySitemap(BilingualSitemap):
-    changefreq = "monthly"
+class CaseSitemap(PublishedSitemap):
+    model = Case
 
-    def items(self):
-        return City.objects.published().only("slug", "as_of").order_by("slug")
 
-    def lastmod(self, city):
-        return city.as_of
+class CitySitemap(PublishedSitemap):
+    model = City
 
 
 class SectorSitemap(BilingualSitemap):

@@ -4,11 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from projects.models import Case, City, Country, KeyFigure, Sector
-from rankings.models import HostedOrganization, RankingIndex
-from seoul_diplomacy.content import FIXTURE_NAMES
-
-CONTENT_MODELS = [Country, City, Sector, Case, KeyFigure, RankingIndex, HostedOrganization]
+from seoul_diplomacy.content import FIXTURE_NAMES, content_models
 
 
 class Command(BaseCommand):
@@ -23,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Import even when the database has content.")
 
     def handle(self, *args, force=False, verbosity=1, **options):
-        populated = [model._meta.verbose_name_plural for model in CONTENT_MODELS if model.objects.exists()]
+        populated = [model._meta.verbose_name_plural for model in content_models() if model.objects.exists()]
         if populated and not force:
             self.stdout.write(
                 f"The database already has content ({', '.join(map(str, populated))}); fixtures not loaded. "
