@@ -378,7 +378,8 @@ class Case(Publishable, Provenance):
         # Category: the FK's own index; city: the cities table's (case, city) and city indexes. The text
         # search (icontains over title, summary, country and city names) cannot use a B-tree index.
         indexes = [
-            models.Index(fields=["status", "sector"]),  # ?sector=, sector pages
+            # ?sector=, sector pages, and a page of /cases/ in its default order (views.CaseListView)
+            models.Index(fields=["status", "sector", "title", "slug"]),
             models.Index(fields=["status", "country"]),  # ?country=
             models.Index(fields=["status", "kind"]),  # ?kind=
             models.Index(fields=["status", "title", "slug"]),  # ?ordering=title

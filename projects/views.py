@@ -6,7 +6,7 @@ from projects.exports import CASE_COLUMNS, CITY_COLUMNS, case_row, category_row,
 from projects.filters import CaseFilter, CityFilter, in_page_language
 from projects.models import Case, CaseCategory, City, Sector
 from seoul_diplomacy.exports import page_or_json
-from seoul_diplomacy.listing import FilteredListView
+from seoul_diplomacy.listing import FilteredListView, GroupedResults
 from seoul_diplomacy.worldmap import map_points
 
 RELATED_CASES = 5
@@ -23,8 +23,24 @@ class CaseListView(FilteredListView):
     export_columns = CASE_COLUMNS
     export_row = staticmethod(case_row)
 
+    @staticmethod
+    def default_order():
+        """Sector by sector in display order, then by title: the source page's order."""
+        return ("sector__order", "sector__slug", in_page_language("title"), "slug")
+
     def get_queryset(self):
-        return Case.objects.published().for_listing().order_by("sector__order", in_page_language("title"), "slug")
+        return Case.objects.published().for_listing().order_by(*self.default_order())
+
+    def paginate_queryset(self, queryset, page_size):
+        """In the default order, a page reads only the sectors it spans (``GroupedResults``): the sector
+        counts are known, and sorting every case by its sector's order would read them all."""
+        tally = self.filterset.tally()
+        if tally is not None and tuple(queryset.query.order_by) == self.default_order():
+            counts = tally.selected["sector"]
+            sectors = Sector.objects.order_by("order", "slug").values_list("slug", "pk")  # the default order's
+            groups = [(pk, counts.get(slug, 0)) for slug, pk in sectors]
+            queryset = GroupedResults(queryset, "sector", groups, self.default_order()[2:])
+        return super().paginate_queryset(queryset, page_size)
 
 
 class CityListView(FilteredListView):

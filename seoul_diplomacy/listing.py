@@ -16,7 +16,9 @@ from django import forms
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.core.exceptions import EmptyResultSet
+from django.db import models
 from django.db.models import Count, Model
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
@@ -61,74 +63,154 @@ def normalised(value):
     return sorted(str(item) for item in items)
 
 
+class FacetTally:
+    """The counts a faceted list shows, summed from cells: one cell per combination of facet values
+    among the rows the other filters leave, with its number of rows.
+
+    Every facet filter is an equality (a row matches when its value for the facet is among the chosen
+    ones), so each count is a sum of cells: a facet's counts sum the cells that match every *other*
+    active facet filter, grouped by the facet's own value; the total sums the cells that match them
+    all. One pass over the cells makes every count: a cell that fails no filter counts everywhere, one
+    that fails a single filter counts only in that facet's counts.
+
+    ``counts``: {facet: {value: rows under the other active filters}}; ``selected``: {facet: {value:
+    rows under every active filter}}; ``total``: rows under every active filter.
+    """
+
+    def __init__(self, counts, selected, total):
+        self.counts, self.selected, self.total = counts, selected, total
+
+    @classmethod
+    def from_cells(cls, names, cells, chosen):
+        """``cells``: [(values in ``names`` order, rows)]; ``chosen``: {facet: set of chosen values as strings}."""
+        names = list(names)
+        tests = [(names.index(name), name, allowed) for name, allowed in chosen.items()]
+        counts = {name: {} for name in names}
+        selected = {name: {} for name in names}
+        total = 0
+        for values, rows in cells:
+            failed = [name for position, name, allowed in tests if str(values[position]) not in allowed]
+            if len(failed) > 1:
+                continue
+            for position, name in enumerate(names):
+                if not failed or failed[0] == name:
+                    counts[name][values[position]] = counts[name].get(values[position], 0) + rows
+                if not failed:
+                    selected[name][values[position]] = selected[name].get(values[position], 0) + rows
+            if not failed:
+                total += rows
+        return cls(counts, selected, total)
+
+
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet that counts, for each facet choice, the results it would give.
 
     The usual faceted-search rule: a facet's count applies every *other* active filter, so
-    choosing a sector does not shrink the counts of the other sectors. One query per facet,
-    whatever the data size. ``facets`` maps a filter name to the field path its values are on.
+    choosing a sector does not shrink the counts of the other sectors. ``facets`` maps a filter name to
+    the field path its values are on; each facet filter must be an equality on that path (one value, or
+    any of several) and a row must have one value per facet (no many-to-many path), so that rows are
+    counted once. Then one query counts them all, whatever the data size and the facet filters: it
+    applies the other filters and groups the rows by every facet path at once (``FacetTally``); the
+    counts of every facet, and the number of results, are sums over its cells.
 
-    The counts are kept in the default cache (``facet_cache_seconds()``), under the filter set's class,
-    its base queryset, its filter values and the content generation (``seoul_diplomacy.cache``): any
-    change to content makes them stale at once, as it does the cached pages. A hit runs none of the facet
-    queries; a miss runs them all, as without the cache; an invalid form is never counted, so never cached.
+    The cells are kept in the default cache (``facet_cache_seconds()``), under the filter set's class,
+    its base queryset, the values of its other filters and the content generation
+    (``seoul_diplomacy.cache``): any change to content makes them stale at once, as it does the cached
+    pages, and every combination of facet filters shares the entry. A hit runs no query; a miss runs
+    the one query, as without the cache; an invalid form is never counted, so never cached.
     """
 
     facets = {}
 
-    def queryset_without(self, excluded):
+    def queryset_for_cells(self):
+        """The base queryset with every filter applied but the facets' (and the order's)."""
         queryset = self.queryset
         for name, value in self.form.cleaned_data.items():
-            if name not in (excluded, "ordering"):
+            if name not in self.facets and name != "ordering":
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def count_facets(self):
-        counts = {}
-        for name, path in self.facets.items():
-            rows = self.queryset_without(name).order_by().values(path).annotate(count=Count("pk", distinct=True))
-            counts[name] = {row[path]: row["count"] for row in rows}
-        return counts
+    def count_cells(self):
+        paths = list(self.facets.values())
+        rows = self.queryset_for_cells().order_by().values_list(*paths).annotate(count=Count("pk"))
+        return [(values[:-1], values[-1]) for values in rows]
 
     def facet_cache_key(self):
-        """What the counts depend on: the class, the rows it counts in (the base queryset's SQL, without
-        its order) and every filter value but the order (sorted, as strings). The content generation is
-        added by ``facet_counts``."""
+        """What the cells depend on: the class, the rows it counts in (the base queryset's SQL, without its
+        order) and the value of every filter but the facets and the order (sorted, as strings). The
+        content generation is added by ``tally``."""
         cls = type(self)
         values = {
             name: normalised(value)
             for name, value in sorted(self.form.cleaned_data.items())
-            if name != "ordering"  # the order changes no count
+            if name not in self.facets and name != "ordering"  # neither changes the cells
         }
         try:
             rows = str(self.queryset.order_by().query)
         except EmptyResultSet:  # .none()
             rows = ""
         digest = hashlib.sha256(json.dumps([rows, values], sort_keys=True).encode()).hexdigest()
-        return f"facet-counts:{cls.__module__}.{cls.__qualname__}:{digest}"
+        return f"facet-cells:{cls.__module__}.{cls.__qualname__}:{digest}"
 
-    def facet_counts(self):
+    def chosen_values(self):
+        """{facet: set of chosen values, as strings} for each facet filter with a value."""
+        chosen = {}
+        for name in self.facets:
+            field = self.form.fields[name]
+            key = getattr(field, "to_field_name", None) or "pk"
+            value = self.form.cleaned_data.get(name)
+            items = value if isinstance(value, (list, tuple)) or hasattr(value, "model") else [value]
+            values = {str(getattr(item, key) if isinstance(item, Model) else item) for item in items}
+            values.discard("")
+            values.discard("None")
+            if values:
+                chosen[name] = values
+        return chosen
+
+    def count(self, chosen):
+        """(the tally, the cells, the tally of no facet filter): what a miss counts and stores."""
+        cells = self.count_cells()
+        unfiltered = FacetTally.from_cells(self.facets, cells, {})
+        return (FacetTally.from_cells(self.facets, cells, chosen) if chosen else unfiltered), cells, unfiltered
+
+    def tally(self):
+        """The ``FacetTally`` of a valid form (None for an invalid one), counted once per filter set.
+
+        Two cache entries per set of other filters: the cells, and the tally with no facet filter (the
+        common case, read without summing the cells again).
+        """
         if not self.is_valid():
-            return {}
+            return None
+        if hasattr(self, "_tally"):
+            return self._tally
+        chosen = self.chosen_values()
         seconds = facet_cache_seconds()
         if not seconds:
-            return self.count_facets()
-        key = self.facet_cache_key()
+            self._tally = self.count(chosen)[0]
+            return self._tally
         try:
-            # The generation is read before counting: counts made while content changes are stored
+            # The generation is read before counting: cells counted while content changes are stored
             # under the old number, where no one will look for them.
-            key = f"{key}:{generation()}"
-            counts = cache.get(key)
+            key = f"{self.facet_cache_key()}:{generation()}"
+            stored = cache.get(f"{key}:cells" if chosen else f"{key}:unfiltered")
         except Exception:
             logger.exception("Facet cache unreachable; counting without it.")
-            return self.count_facets()
-        if counts is None:
-            counts = self.count_facets()
-            try:
-                cache.set(key, counts, seconds)
-            except Exception:
-                logger.exception("Facet cache unreachable; counts not stored.")
-        return counts
+            self._tally = self.count(chosen)[0]
+            return self._tally
+        if stored is not None:
+            self._tally = FacetTally.from_cells(self.facets, stored, chosen) if chosen else stored
+            return self._tally
+        self._tally, cells, unfiltered = self.count(chosen)
+        try:
+            cache.set_many({f"{key}:cells": cells, f"{key}:unfiltered": unfiltered}, seconds)
+        except Exception:
+            logger.exception("Facet cache unreachable; counts not stored.")
+        return self._tally
+
+    def facet_counts(self):
+        """{facet: {value: results with that value, under every other active filter}}; {} if invalid."""
+        tally = self.tally()
+        return tally.counts if tally else {}
 
     def label_choices_with_counts(self):
         """Put each choice's count in its label, e.g. "Transportation (3)"; a choice with none says (0)."""
@@ -145,8 +227,62 @@ class FacetedFilterSet(django_filters.FilterSet):
                 ]
 
 
+class GroupedResults:
+    """A queryset in the order of its groups (e.g. sectors in display order), then ``order`` within each
+    group, that returns a page without sorting every row.
+
+    The groups' order is on another table, so the database would sort all the matching rows to find one
+    page of them. Knowing how many rows each group holds (from the ``FacetTally``), a slice reads only
+    the groups it spans: from one group, rows in ``order`` (an index on (group, order) serves it); from
+    several, the groups' order written out as a CASE over just their rows. Any slice is one query.
+    Paginator asks only ``count()`` and slices.
+    """
+
+    def __init__(self, queryset, field, groups, order):
+        self.queryset = queryset
+        self.field = field  # the column of the group, e.g. "sector" (its primary key)
+        self.groups = [(key, size) for key, size in groups if size]  # [(group key, rows)] in group order
+        self.order = tuple(order)
+
+    def count(self):
+        return sum(size for _, size in self.groups)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step is not None:
+            raise TypeError("GroupedResults can only be sliced, e.g. results[20:40].")
+        start, stop = item.start or 0, self.count() if item.stop is None else item.stop
+        spanned, offset, first_row = [], 0, 0
+        for key, size in self.groups:
+            if first_row + size > start and first_row < stop:
+                if not spanned:
+                    offset = start - first_row
+                spanned.append(key)
+            first_row += size
+        if not spanned or stop <= start:
+            return self.queryset.none()
+        if len(spanned) == 1:
+            rows = self.queryset.filter(**{self.field: spanned[0]}).order_by(*self.order)
+        else:
+            group_order = models.Case(
+                *(models.When(**{self.field: key}, then=rank) for rank, key in enumerate(spanned)),
+                output_field=models.IntegerField(),
+            )
+            rows = self.queryset.filter(**{f"{self.field}__in": spanned}).order_by(group_order, *self.order)
+        return rows[offset : offset + stop - start]
+
+
 class FilterForm(forms.Form):
-    """The filter form with KRDS classes on its widgets and ARIA state on invalid fields."""
+    """The filter form with KRDS classes on its widgets and ARIA state on invalid fields.
+
+    Its widgets render with Django's Jinja2 form renderer (the same markup as the default templates):
+    a list's filter form has one input per choice, dozens of them, and the Django template engine took
+    longer to render them than the rest of the page (``bench/README.md``). The admin keeps the default.
+    """
+
+    default_renderer = Jinja2()  # one instance: it compiles each widget template once, then keeps it
 
     WIDGET_CLASSES = {
         forms.Select: "krds-form-select",
@@ -242,6 +378,13 @@ class FilteredListView(FilterView):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["data"] = self.request.GET  # bound even when empty, so every page load validates
         return kwargs
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        tally = self.filterset.tally() if isinstance(self.filterset, FacetedFilterSet) else None
+        if tally is not None:
+            paginator.count = tally.total  # the facet counts' sum: no COUNT(*) query (a cached_property)
+        return paginator
 
     def render_to_response(self, context, **response_kwargs):
         if not self.filterset.is_valid():
