@@ -131,9 +131,38 @@ class FacetedFilterSet(django_filters.FilterSet):
         return queryset
 
     def count_cells(self):
-        paths = list(self.facets.values())
-        rows = self.queryset_for_cells().order_by().values_list(*paths).annotate(count=Count("pk"))
-        return [(values[:-1], values[-1]) for values in rows]
+        """[(facet values in ``facets`` order, rows)], grouped on the counted table's own columns.
+
+        A facet on a related row's field ("sector__slug") is grouped by the foreign key ("sector") and
+        the keys translated afterwards, one small query per related table: joining them first would make
+        the database carry their columns through the grouping of every row (twice the time at 100,000 cases).
+        """
+        model = self.queryset.model
+        columns = {}  # facet: (column grouped by, field of the related row or None)
+        for name, path in self.facets.items():
+            head, _, rest = path.partition("__")
+            related = rest and model._meta.get_field(head).is_relation
+            columns[name] = (head, rest) if related else (path, None)
+        grouped = list(dict.fromkeys(column for column, _ in columns.values()))
+        rows = list(self.queryset_for_cells().order_by().values_list(*grouped).annotate(count=Count("pk")))
+        translations = {}  # column: {foreign key: {related field: value}}
+        for position, column in enumerate(grouped):
+            fields = sorted({rest for grouped_by, rest in columns.values() if grouped_by == column and rest})
+            keys = {row[position] for row in rows} - {None}
+            if fields and keys:
+                targets = model._meta.get_field(column).related_model._base_manager.filter(pk__in=keys)
+                translations[column] = {
+                    pk: dict(zip(fields, values, strict=True)) for pk, *values in targets.values_list("pk", *fields)
+                }
+        positions = {column: position for position, column in enumerate(grouped)}
+        cells = []
+        for row in rows:
+            values = []
+            for column, rest in columns.values():
+                value = row[positions[column]]
+                values.append(translations[column][value][rest] if rest and value is not None else value)
+            cells.append((tuple(values), row[-1]))
+        return cells
 
     def facet_cache_key(self):
         """What the cells depend on: the class, the rows it counts in (the base queryset's SQL, without its
