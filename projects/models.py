@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from seoul_diplomacy.content import (
     Status,
     year_in_range,
 )
+from seoul_diplomacy.links import cached_reverse
 
 
 class Region(models.TextChoices):
@@ -229,7 +230,7 @@ class City(Publishable, Provenance):
         return f"{name}, {self.country}" if self.country_id else name
 
     def get_absolute_url(self):
-        return reverse("projects:city_detail", args=[self.slug])
+        return cached_reverse("projects:city_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -283,7 +284,7 @@ class Sector(Provenance):
         return name_in_page_language(self)
 
     def get_absolute_url(self):
-        return reverse("projects:sector_detail", args=[self.slug])
+        return cached_reverse("projects:sector_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -325,9 +326,18 @@ class CaseCategory(models.Model):
     natural_key.dependencies = ["projects.sector"]
 
 
+# The newest cases first: by start year, those without one last, then the most recently checked. The
+# year is COALESCEd rather than sorted NULLS LAST because SQLite cannot index NULLS LAST; the index
+# ``case_newest_idx`` holds these very expressions, so the home page reads its few cases from it.
+NEWEST_FIRST = (Coalesce("year_start", models.Value(0)).desc(), F("as_of").desc(), F("title").asc())
+
+
 class CaseQuerySet(PublishableQuerySet, SlugQuerySet):
     def for_listing(self):
         return self.select_related("sector", "category", "country").prefetch_related("cities")
+
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
 
 
 class Case(Publishable, Provenance):
@@ -383,7 +393,8 @@ class Case(Publishable, Provenance):
             models.Index(fields=["status", "country"]),  # ?country=
             models.Index(fields=["status", "kind"]),  # ?kind=
             models.Index(fields=["status", "title", "slug"]),  # ?ordering=title
-            models.Index(fields=["status", "year_start", "slug"]),  # ?ordering=year, the newest cases
+            models.Index(fields=["status", "year_start", "slug"]),  # ?ordering=year
+            models.Index(F("status"), *NEWEST_FIRST, name="case_newest_idx"),  # the home page's newest cases
             models.Index(fields=["year_start", "year_end"]),  # ?year_to=
             models.Index(fields=["year_end", "year_start"]),  # ?year_from=
         ]
@@ -392,7 +403,7 @@ class Case(Publishable, Provenance):
         return i18n.localized(self, "title")[0]
 
     def get_absolute_url(self):
-        return reverse("projects:case_detail", args=[self.slug])
+        return cached_reverse("projects:case_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

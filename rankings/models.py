@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from projects.models import SlugQuerySet
 from seoul_diplomacy import i18n
 from seoul_diplomacy.content import YEAR_VALIDATORS, Provenance, Publishable, PublishableQuerySet, Status, year_in_range
+from seoul_diplomacy.links import cached_reverse
 
 
 class RankingIndex(models.Model):
@@ -35,7 +36,7 @@ class RankingIndex(models.Model):
         return i18n.localized(self, "name")[0]
 
     def get_absolute_url(self):
-        return reverse("rankings:index_detail", args=[self.slug])
+        return cached_reverse("rankings:index_detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Case as SqlCase
-from django.db.models import F, When
+from django.db.models import When
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -42,9 +42,7 @@ def home(request):
             "figures_as_of": max((figure.as_of for figure in figures), default=None),
             "sectors": Sector.objects.with_documented_counts(),
             "indices": indices,
-            "newest_cases": Case.objects.published()
-            .for_listing()
-            .order_by(F("year_start").desc(nulls_last=True), "-as_of", "title")[:NEWEST_CASES],
+            "newest_cases": Case.objects.published().for_listing().newest_first()[:NEWEST_CASES],
             "nav_section": "home",
             "map": map_points(home_map_cities()),
         },

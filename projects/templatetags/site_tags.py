@@ -148,6 +148,9 @@ def language_versions(context):
     if request is None:
         return []
     current = get_language()
+    known = getattr(request, "_language_versions", None)  # the <head> and the header both ask
+    if known and known[0] == current:
+        return known[1]
     canonical = canonical_url(context)
     versions = []
     for code, name in settings.LANGUAGES:
@@ -160,6 +163,7 @@ def language_versions(context):
                 "current": code == current,
             }
         )
+    request._language_versions = (current, versions)
     return versions
 
 

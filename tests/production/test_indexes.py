@@ -101,3 +101,20 @@ def test_the_organization_filter_uses_an_index(data):
     explained = plan(OrganizationFilter({"field": "environment"}).qs)
     # Either the filter's index, or the order's index read in order with the filter applied on the way.
     assert index_names(HostedOrganization, ("status", "field"), ("status", "name", "slug")) & used(explained), explained
+
+
+def test_a_page_of_the_default_order_reads_one_sector_in_index_order(data):
+    from seoul_diplomacy.listing import GroupedResults
+
+    sector = Sector.objects.order_by("order", "slug").first()
+    cases = Case.objects.published().for_listing()
+    groups = [(sector.pk, cases.filter(sector=sector).count())]
+    explained = plan(GroupedResults(cases, "sector", groups, ("title", "slug"))[20:40])
+    assert index_names(Case, ("status", "sector_id", "title", "slug")) & used(explained), explained
+    assert "Sort" not in explained, explained  # the rows come in the index's order: no sort of the sector
+
+
+def test_the_newest_cases_come_from_their_index_without_a_sort(data):
+    explained = plan(Case.objects.published().for_listing().newest_first()[:6])
+    assert "case_newest_idx" in used(explained), explained
+    assert "Sort" not in explained, explained
