@@ -68,9 +68,22 @@ def name_in_page_language(obj):
     return i18n.localized(obj, "name")[0]
 
 
-def published_case_count():
-    """How many published cases point at the row: the 'documented' count the site shows."""
-    return Count("cases", filter=Q(cases__status=Status.PUBLISHED), distinct=True)
+def published_case_count(field):
+    """How many published cases point at the row through ``field`` ("sector", "category"): the
+    'documented' count the site shows.
+
+    A correlated subquery, counted from the index on (status, sector, ...) for each row: a join and GROUP
+    BY read every case of every sector first (104 ms for the 7 sectors at 100,000 cases, against 24 ms).
+    """
+    # COUNT(*) as a plain function, not an aggregate: no GROUP BY in the subquery, which PostgreSQL then
+    # answers from the index alone (with a GROUP BY it read the table rows too: 110 ms).
+    cases = (
+        Case.objects.filter(**{field: OuterRef("pk")}, status=Status.PUBLISHED)
+        .order_by()
+        .annotate(count=models.Func(template="COUNT(*)", output_field=models.IntegerField()))
+        .values("count")
+    )
+    return Coalesce(Subquery(cases, output_field=models.IntegerField()), 0)
 
 
 class SlugQuerySet(models.QuerySet):
@@ -131,14 +144,15 @@ class CityQuerySet(PublishableQuerySet, SlugQuerySet):
     def partners(self):
         return self.exclude(relationship=Relationship.NONE)
 
-    def on_map(self):
-        """Published places with a tie to Seoul: a sister or friendship city, or a published case."""
+    def case_places(self):
+        """Places with no formal tie to Seoul where a published case took place.
+
+        Kept apart from ``partners()``: "a partner OR a place with a published case" in one query made
+        PostgreSQL hash every case link first (140 ms at 100,000 cases); alone, the EXISTS is a semi-join
+        that reads the links of the cities it returns.
+        """
         published_case = Case.cities.through.objects.filter(city=OuterRef("pk"), case__status=Status.PUBLISHED)
-        return (
-            self.published()
-            .filter(~Q(relationship=Relationship.NONE) | Exists(published_case))
-            .select_related("country")
-        )
+        return self.filter(relationship=Relationship.NONE).filter(Exists(published_case))
 
     def for_listing(self):
         """With the country and ``case_count``, the number of published cases that name the city.
@@ -255,7 +269,7 @@ class City(Publishable, Provenance):
 class SectorQuerySet(SlugQuerySet):
     def with_documented_counts(self):
         """Annotate ``documented_count``: the published cases the database holds."""
-        return self.annotate(documented_count=published_case_count()).order_by(*Sector._meta.ordering)
+        return self.annotate(documented_count=published_case_count("sector")).order_by(*Sector._meta.ordering)
 
 
 class Sector(Provenance):
@@ -292,7 +306,7 @@ class Sector(Provenance):
 
 class CaseCategoryQuerySet(SlugQuerySet):
     def with_documented_counts(self):
-        return self.annotate(documented_count=published_case_count()).order_by(*CaseCategory._meta.ordering)
+        return self.annotate(documented_count=published_case_count("category")).order_by(*CaseCategory._meta.ordering)
 
 
 class CaseCategory(models.Model):

@@ -10,7 +10,9 @@ from seoul_diplomacy.listing import FilteredListView, GroupedResults
 from seoul_diplomacy.worldmap import map_points
 
 RELATED_CASES = 5
-MAP_LIMIT = 2000  # points on the /cities/ map; beyond that the page says the map shows the first ones
+MAP_LIMIT = (
+    400  # points on the /cities/ map (as on the home page); beyond that the page says the map shows the first ones
+)
 SECTOR_PAGE_CASES = 20
 
 

@@ -5,8 +5,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Case as SqlCase
-from django.db.models import When
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from projects.models import Case, City, KeyFigure, Relationship, Sector
+from projects.models import Case, City, KeyFigure, Sector
 from rankings.views import indices_with_results, with_trends
 from seoul_diplomacy import exports, open_data
 from seoul_diplomacy.content import FIXTURE_NAMES
@@ -27,8 +25,13 @@ HOME_MAP_LIMIT = 400
 
 
 def home_map_cities():
-    partners_first = SqlCase(When(relationship=Relationship.NONE, then=1), default=0)
-    return City.objects.on_map().order_by(partners_first, "name", "slug")[:HOME_MAP_LIMIT]
+    """Published sister and friendship cities, then places of published cases, each by name: at most
+    HOME_MAP_LIMIT. The places are asked for even when the partners fill the map (one row, dropped), so
+    that the page runs the same queries whatever the data."""
+    cities = City.objects.published().select_related("country").order_by("name", "slug")
+    partners = list(cities.partners()[:HOME_MAP_LIMIT])
+    remaining = HOME_MAP_LIMIT - len(partners)
+    return partners + list(cities.case_places()[: max(remaining, 1)])[:remaining]
 
 
 def home(request):
