@@ -4,9 +4,10 @@
     .venv/bin/python -m bench.latency --database-url postgres://postgres@127.0.0.1:5432/bench_seoul
 
 Pages: /, /cases/, /cases/?sector=…&country=…&q=…, /cases/<slug>/ and /cities/, at 1,000 and 100,000
-cases, in three modes (below); the bare view (bench/urls.py: same middleware, no database, no template)
-is measured in the same rounds, so each ratio compares like with like on a machine whose speed
-drifts. After resizing, the content tables are compacted (``compact``). Requests go through Django's
+cases, in three modes (below). The bare view (bench/urls.py: same middleware, no database, no template)
+is measured in the same rounds, so each ratio compares like with like on a machine whose speed drifts;
+so are, for scale, the site's frame alone (base.html with an empty content block) and its simplest real
+page (/sectors/). After resizing, the content tables are compacted (``compact``). Requests go through Django's
 WSGI handler in this process (no network, no HTTP parsing), as an anonymous visitor behind the TLS
 proxy, under the production settings. Rounds are interleaved: each round requests every page once.
 The modes:
@@ -30,6 +31,8 @@ from bench.queries import DEFAULT_DATABASE_URL, client, machine, median, percent
 
 SIZES = (1_000, 100_000)
 PAGES = ("home", "case list", "case list, filtered", "case", "city list")
+# For scale: the site's frame with nothing in it, and its simplest real page (seven sectors).
+REFERENCES = ("empty page (frame only)", "sector list")
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -115,7 +118,7 @@ def main():
     from django.db import connection
     from django.test.utils import override_settings
 
-    from bench.urls import BARE_URL
+    from bench.urls import BARE_URL, EMPTY_PAGE_URL
 
     caches, cache_description = cache_settings(args.redis_url)
     print(f"Machine: {machine()}")
@@ -125,7 +128,8 @@ def main():
         resize(size)
         compact()
         pages = sample_pages()
-        urls = {"bare view": BARE_URL, **{name: pages[name] for name in PAGES}}
+        pages["empty page (frame only)"] = EMPTY_PAGE_URL
+        urls = {"bare view": BARE_URL, **{name: pages[name] for name in REFERENCES + PAGES}}
         print(f"\nPages: {', '.join(f'{name} = {url}' for name, url in urls.items())}")
         with override_settings(PAGE_CACHE_SECONDS=0, FACET_CACHE_SECONDS=0):
             report(f"{size:,} cases, page cache off, facet cache off", measure(urls, args.rounds), args.rounds)

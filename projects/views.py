@@ -80,7 +80,9 @@ def visible(queryset, preview):
 def case_detail(request, slug, preview=False):
     case = get_object_or_404(visible(Case.objects.for_listing(), preview), slug=slug)
     related = Case.objects.published().for_listing().filter(sector=case.sector_id).exclude(pk=case.pk)
-    related = list(related[:RELATED_CASES])
+    # In the sector's own order (title): read from the (status, sector, title, slug) index, where the
+    # default order (the sector's display order first) sorted the whole sector (40 ms at 100,000 cases).
+    related = list(related.order_by(in_page_language("title"), "slug")[:RELATED_CASES])
     absolute = request.build_absolute_uri
     return page_or_json(
         request,
@@ -108,7 +110,7 @@ def sector_list(request):
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector.objects.with_documented_counts(), slug=slug)
     categories = list(CaseCategory.objects.filter(sector=sector).select_related("sector").with_documented_counts())
-    cases = Case.objects.published().for_listing().filter(sector=sector)
+    cases = Case.objects.published().for_listing().filter(sector=sector).order_by(in_page_language("title"), "slug")
     absolute = request.build_absolute_uri
     return page_or_json(
         request,

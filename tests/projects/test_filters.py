@@ -218,3 +218,12 @@ def test_sort_choices_say_which_way_they_sort(db):
     assert labels["year"] == "Year (oldest first)"
     assert labels["relevance"] == "Relevance (with a search)"
     assert dict(CityFilter({}).form.fields["ordering"].choices)["-year"] == "Year signed (newest first)"
+
+
+def test_sector_and_country_filters_repeat_no_row_and_ask_for_no_distinct(cases):
+    """One sector and one country per case: DISTINCT would only make the database sort every match."""
+    filterset = CaseFilter({"sector": ["transportation", "waterworks"], "country": ["TH", "PE"]})
+    assert not filterset.qs.query.distinct
+    slugs_found = [case.slug for case in filterset.qs]
+    assert len(slugs_found) == len(set(slugs_found)) == 2
+    assert not CityFilter({"country": ["TH", "PE"]}).qs.query.distinct
