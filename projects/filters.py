@@ -113,6 +113,17 @@ def in_page_language(field):
     return expression.desc() if descending else expression.asc()
 
 
+def countries_of(model):
+    """The choices of a country filter: the countries of published ``model`` rows, in the page's language
+    order (가나다 on Korean pages). django-filter calls it for each filter set, in that page's language."""
+
+    def countries(request):
+        published = model.objects.published().filter(country=OuterRef("pk"))
+        return Country.objects.filter(Exists(published)).order_by(in_page_language("name"), "code")
+
+    return countries
+
+
 def search_field():
     return django_filters.CharFilter(
         method="search",
@@ -150,7 +161,7 @@ class CaseFilter(FacetedFilterSet):
     country = CountryMultipleFilter(
         field_name="country__code",
         to_field_name="code",
-        queryset=Country.objects.filter(Exists(Case.objects.published().filter(country=OuterRef("pk")))),
+        queryset=countries_of(Case),
         label=_("Country"),
         widget=forms.CheckboxSelectMultiple,
     )
@@ -245,7 +256,7 @@ class CityFilter(FacetedFilterSet):
     country = CountryMultipleFilter(
         field_name="country__code",
         to_field_name="code",
-        queryset=Country.objects.filter(Exists(City.objects.published().filter(country=OuterRef("pk")))),
+        queryset=countries_of(City),
         label=_("Country"),
         widget=forms.CheckboxSelectMultiple,
     )

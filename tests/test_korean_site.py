@@ -151,3 +151,15 @@ def test_the_fixtures_carry_korean_names_and_titles(shipped_data):
         missing = list(model.objects.filter(name_ko="").values_list("name", flat=True))
         assert missing == [], (model.__name__, missing)
     assert list(Case.objects.filter(title_ko="").values_list("slug", flat=True)) == []
+
+
+@pytest.mark.parametrize("path", ["/cases/", "/cities/"])
+def test_country_filters_list_their_choices_in_the_page_s_language_order(client, shipped_data, path):
+    def countries(url):
+        html = client.get(url).content.decode()
+        return re.findall(r'name="country" value="[A-Z]{2}"[^>]*>\s*<label[^>]*>([^<(]+?) \(\d+\)</label>', html)
+
+    korean, english = countries("/ko" + path), countries(path)
+    assert len(korean) == len(english) > 10
+    assert korean == sorted(korean) and english == sorted(english)
+    assert korean != english and all(re.match(r"[가-힣]", name) for name in korean)
