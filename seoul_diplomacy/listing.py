@@ -196,7 +196,7 @@ class FacetedFilterSet(django_filters.FilterSet):
                 chosen[name] = values
         return chosen
 
-    def count(self, chosen):
+    def count_tallies(self, chosen):
         """(the tally, the cells, the tally of no facet filter): what a miss counts and stores."""
         cells = self.count_cells()
         unfiltered = FacetTally.from_cells(self.facets, cells, {})
@@ -215,7 +215,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         chosen = self.chosen_values()
         seconds = facet_cache_seconds()
         if not seconds:
-            self._tally = self.count(chosen)[0]
+            self._tally = self.count_tallies(chosen)[0]
             return self._tally
         try:
             # The generation is read before counting: cells counted while content changes are stored
@@ -224,12 +224,12 @@ class FacetedFilterSet(django_filters.FilterSet):
             stored = cache.get(f"{key}:cells" if chosen else f"{key}:unfiltered")
         except Exception:
             logger.exception("Facet cache unreachable; counting without it.")
-            self._tally = self.count(chosen)[0]
+            self._tally = self.count_tallies(chosen)[0]
             return self._tally
         if stored is not None:
             self._tally = FacetTally.from_cells(self.facets, stored, chosen) if chosen else stored
             return self._tally
-        self._tally, cells, unfiltered = self.count(chosen)
+        self._tally, cells, unfiltered = self.count_tallies(chosen)
         try:
             cache.set_many({f"{key}:cells": cells, f"{key}:unfiltered": unfiltered}, seconds)
         except Exception:
