@@ -10,6 +10,8 @@ from seoul_diplomacy.sitemaps import SITEMAPS
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico wherever a page names no icon (the admin's pages): the site's icon.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/consistency/", admin_views.consistency_report, name="consistency_report"),
     path("admin/", admin.site.urls),

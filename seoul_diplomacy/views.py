@@ -5,8 +5,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -63,6 +64,12 @@ def healthz(request):
     except DatabaseError as error:
         return JsonResponse({"status": "error", "database": str(error.__class__.__name__)}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def favicon(request):
+    """The site's icon at the address browsers ask for when a page names none (the admin's pages)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @require_GET

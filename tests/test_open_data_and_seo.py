@@ -98,3 +98,11 @@ def test_server_error_page_is_in_the_site_design(db, settings):
     html = response.content.decode()
     assert "Something went wrong on our side" in html
     assert "Go to main content" in html and "krds.css" in html
+
+
+def test_favicon_ico_leads_to_the_site_s_icon(client, db):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): no 404 there."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and b"<svg" in b"".join(icon.streaming_content)
