@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -68,22 +68,22 @@ def name_in_page_language(obj):
     return i18n.localized(obj, "name")[0]
 
 
+def row_count(rows):
+    """How many rows ``rows`` (a queryset with an ``OuterRef``) holds, as a correlated subquery, 0 if none.
+
+    COUNT(*) as a plain function, not an aggregate: no GROUP BY in the subquery, which PostgreSQL then
+    answers from an index where it can (for the sectors' counts: 24 ms against 110 ms with a GROUP BY
+    that read the table rows too, at 100,000 cases). Run for the rows fetched only.
+    """
+    counted = rows.order_by().annotate(count=models.Func(template="COUNT(*)", output_field=models.IntegerField()))
+    return Coalesce(Subquery(counted.values("count"), output_field=models.IntegerField()), 0)
+
+
 def published_case_count(field):
     """How many published cases point at the row through ``field`` ("sector", "category"): the
-    'documented' count the site shows.
-
-    A correlated subquery, counted from the index on (status, sector, ...) for each row: a join and GROUP
-    BY read every case of every sector first (104 ms for the 7 sectors at 100,000 cases, against 24 ms).
-    """
-    # COUNT(*) as a plain function, not an aggregate: no GROUP BY in the subquery, which PostgreSQL then
-    # answers from the index alone (with a GROUP BY it read the table rows too: 110 ms).
-    cases = (
-        Case.objects.filter(**{field: OuterRef("pk")}, status=Status.PUBLISHED)
-        .order_by()
-        .annotate(count=models.Func(template="COUNT(*)", output_field=models.IntegerField()))
-        .values("count")
-    )
-    return Coalesce(Subquery(cases, output_field=models.IntegerField()), 0)
+    'documented' count the site shows. A join and GROUP BY read every case of every sector first
+    (104 ms for the 7 sectors at 100,000 cases, against 24 ms for ``row_count``)."""
+    return row_count(Case.objects.filter(**{field: OuterRef("pk")}, status=Status.PUBLISHED))
 
 
 class SlugQuerySet(models.QuerySet):
@@ -163,16 +163,11 @@ class CityQuerySet(PublishableQuerySet, SlugQuerySet):
         Fetching every city this way costs about 0.2 ms a city (0.4 s for 2,000): a query that needs
         them all without the counts (the map of /cities/) leaves ``for_listing()`` out.
         """
-        published_links = (
-            Case.cities.through.objects.filter(city=OuterRef("pk"), case__status=Status.PUBLISHED)
-            .order_by()
-            .values("city")
-            .annotate(count=Count("*"))  # (case, city) is unique: no DISTINCT needed
-            .values("count")
-        )
+        # (case, city) is unique: each link is one case, no DISTINCT needed.
+        published_links = Case.cities.through.objects.filter(city=OuterRef("pk"), case__status=Status.PUBLISHED)
         return (
             self.select_related("country")
-            .annotate(case_count=Coalesce(Subquery(published_links, output_field=models.IntegerField()), 0))
+            .annotate(case_count=row_count(published_links))
             .order_by(*City._meta.ordering)  # explicit, as every list's order is
         )
 

@@ -16,6 +16,12 @@ MAP_LIMIT = 400
 SECTOR_PAGE_CASES = 20
 
 
+def within_a_sector():
+    """The order of cases within one sector, as every list of cases shows them: by title, in the page's
+    language. The (status, sector, title, slug) index gives it without a sort."""
+    return (in_page_language("title"), "slug")
+
+
 class CaseListView(FilteredListView):
     filterset_class = CaseFilter
     template_name = "projects/case_list.html"
@@ -28,7 +34,7 @@ class CaseListView(FilteredListView):
     @staticmethod
     def default_order():
         """Sector by sector in display order, then by title: the source page's order."""
-        return ("sector__order", "sector__slug", in_page_language("title"), "slug")
+        return ("sector__order", "sector__slug", *within_a_sector())
 
     def get_queryset(self):
         return Case.objects.published().for_listing().order_by(*self.default_order())
@@ -41,7 +47,7 @@ class CaseListView(FilteredListView):
             counts = tally.selected["sector"]
             sectors = Sector.objects.order_by("order", "slug").values_list("slug", "pk")  # the default order's
             groups = [(pk, counts.get(slug, 0)) for slug, pk in sectors]
-            queryset = GroupedResults(queryset, "sector", groups, self.default_order()[2:])
+            queryset = GroupedResults(queryset, "sector", groups, within_a_sector())
         return super().paginate_queryset(queryset, page_size)
 
 
@@ -82,7 +88,7 @@ def case_detail(request, slug, preview=False):
     related = Case.objects.published().for_listing().filter(sector=case.sector_id).exclude(pk=case.pk)
     # In the sector's own order (title): read from the (status, sector, title, slug) index, where the
     # default order (the sector's display order first) sorted the whole sector (40 ms at 100,000 cases).
-    related = list(related.order_by(in_page_language("title"), "slug")[:RELATED_CASES])
+    related = list(related.order_by(*within_a_sector())[:RELATED_CASES])
     absolute = request.build_absolute_uri
     return page_or_json(
         request,
@@ -110,7 +116,7 @@ def sector_list(request):
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector.objects.with_documented_counts(), slug=slug)
     categories = list(CaseCategory.objects.filter(sector=sector).select_related("sector").with_documented_counts())
-    cases = Case.objects.published().for_listing().filter(sector=sector).order_by(in_page_language("title"), "slug")
+    cases = Case.objects.published().for_listing().filter(sector=sector).order_by(*within_a_sector())
     absolute = request.build_absolute_uri
     return page_or_json(
         request,

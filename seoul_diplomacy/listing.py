@@ -50,14 +50,15 @@ def facet_cache_seconds():
     return seconds
 
 
-def normalised(value):
-    """A filter's cleaned value as a sorted list of strings: rows by primary key, choices as they are."""
+def normalised(value, key="pk"):
+    """A filter's cleaned value as a sorted list of strings: rows by ``key`` (their primary key unless
+    told, e.g. "slug"), choices as they are; nothing for no value."""
     if value is None or isinstance(value, str):
         items = [] if value in (None, "") else [value]
     elif isinstance(value, Model):
-        items = [value.pk]
+        items = [getattr(value, key)]
     elif hasattr(value, "model") or isinstance(value, (list, tuple, set)):
-        items = [item.pk if isinstance(item, Model) else item for item in value]
+        items = [getattr(item, key) if isinstance(item, Model) else item for item in value]
     else:
         items = [value]
     return sorted(str(item) for item in items)
@@ -182,16 +183,12 @@ class FacetedFilterSet(django_filters.FilterSet):
         return f"facet-cells:{cls.__module__}.{cls.__qualname__}:{digest}"
 
     def chosen_values(self):
-        """{facet: set of chosen values, as strings} for each facet filter with a value."""
+        """{facet: set of chosen values, as strings, in the facet's keys (slug, code...)} for each facet
+        filter with a value."""
         chosen = {}
         for name in self.facets:
-            field = self.form.fields[name]
-            key = getattr(field, "to_field_name", None) or "pk"
-            value = self.form.cleaned_data.get(name)
-            items = value if isinstance(value, (list, tuple)) or hasattr(value, "model") else [value]
-            values = {str(getattr(item, key) if isinstance(item, Model) else item) for item in items}
-            values.discard("")
-            values.discard("None")
+            key = getattr(self.form.fields[name], "to_field_name", None) or "pk"
+            values = set(normalised(self.form.cleaned_data.get(name), key))
             if values:
                 chosen[name] = values
         return chosen

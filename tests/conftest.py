@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import re
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +14,12 @@ from seoul_diplomacy.content import FIXTURE_NAMES, Status
 
 AS_OF = datetime.date(2017, 3, 31)
 _sequence = itertools.count(1)
+
+
+def labelled_counts(html, name):
+    """{choice value: count shown in its label} for the checkboxes of filter ``name`` in a list page's HTML."""
+    pattern = rf'name="{name}" value="([^"]+)"[^>]*>\s*<label[^>]*>[^<(]*\((\d+)\)</label>'
+    return {value: int(count) for value, count in re.findall(pattern, html)}
 
 
 def provenance(**overrides):

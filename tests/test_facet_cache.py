@@ -5,7 +5,6 @@ cache on with ``FACET_CACHE_SECONDS``: by default it is on only with a cache sha
 The page cache stays off, so every request renders the page and only the counts can come from the cache.
 """
 
-import re
 import uuid
 
 import pytest
@@ -16,6 +15,7 @@ from django.urls import reverse
 from projects.filters import CaseFilter, CityFilter
 from projects.models import Region, Relationship, WorkKind
 from seoul_diplomacy.content import Status
+from tests.conftest import labelled_counts
 
 CASES = reverse("projects:case_list")
 CITIES = reverse("projects:city_list")
@@ -49,12 +49,6 @@ def dataset(make_case, make_sector, make_country):
             year_start=2010 + number,
         )
     return {"transportation": transportation, "waterworks": waterworks, "thailand": thailand, "peru": peru}
-
-
-def labelled_counts(html, name):
-    """{choice value: count shown in its label} for the checkboxes of filter ``name``."""
-    pattern = rf'name="{name}" value="([^"]+)"[^>]*>\s*<label[^>]*>[^<(]*\((\d+)\)</label>'
-    return {value: int(count) for value, count in re.findall(pattern, html)}
 
 
 def get(client, url):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from projects.exports import CASE_COLUMNS, CITY_COLUMNS
 from projects.models import Case, Region, Relationship, WorkKind
 from seoul_diplomacy.content import Status
+from tests.conftest import labelled_counts
 
 
 @pytest.fixture
@@ -131,12 +132,6 @@ def test_detail_pages_have_json_twins(client, dataset, make_result):
     index = client.get(reverse("rankings:index_detail", args=["gpci"]) + "?format=json").json()
     assert index["results"][0]["rank_display"] == "6th of 42"
     assert client.get(case.get_absolute_url() + "?format=pdf").status_code == 400
-
-
-def labelled_counts(html, name):
-    """{choice value: count shown in its label} for the checkboxes of filter ``name``."""
-    pattern = rf'name="{name}" value="([^"]+)"[^>]*>\s*<label[^>]*>[^<(]*\((\d+)\)</label>'
-    return {value: int(count) for value, count in re.findall(pattern, html)}
 
 
 @pytest.mark.parametrize(
