@@ -39,7 +39,15 @@ class Provenance(models.Model):
 
     source = models.TextField(
         _("source"),
-        help_text=_("Where the facts come from: publisher, title and web address; one per line."),
+        help_text=_(
+            "Where the facts come from, one citation per line: outlet | title | date (YYYY-MM-DD, YYYY-MM, YYYY "
+            "or n.d.) | web address of the article itself (optional)."
+        ),
+    )
+    source_ko = models.TextField(
+        _("Korean source"),
+        blank=True,
+        help_text=_("The same citations, line for line, with the outlet in Korean; titles stay in their language."),
     )
     as_of = models.DateField(_("as of"), help_text=_("The date the facts were true."))
     note = models.TextField(
@@ -47,6 +55,7 @@ class Provenance(models.Model):
         blank=True,
         help_text=_("Corrections, caveats and what the source page claimed where it differs."),
     )
+    note_ko = models.TextField(_("Korean note"), blank=True)
 
     class Meta:
         abstract = True
