@@ -15,7 +15,7 @@ The modes:
 - page cache off, facet cache off: every request renders the page and runs every query (the cold case:
   the first request after a content change);
 - page cache off, facet cache warm: every request renders the page, but the facet counts of /cases/ and
-  /cities/ come from the cache (seoul_diplomacy.listing), filled by the warm-up rounds;
+  /cities/ come from the cache (listing.facets), filled by the warm-up rounds;
 - page cache on: the anonymous page cache (and so the facet cache) warm.
 
 The caches are in Redis (REDIS_URL, default redis://127.0.0.1:6379/0) or, when Redis cannot be reached,

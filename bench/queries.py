@@ -85,8 +85,8 @@ def setup(database_url, urlconf="seoul_diplomacy.urls"):
 
 def resize(total_cases, *, verbose=True):
     """Top the published and draft cases up to ``total_cases`` with synthetic ones (and their cities)."""
+    from dataio import synthetic
     from projects.models import Case, City
-    from seoul_diplomacy import synthetic
 
     current = Case.objects.count()
     if current > total_cases:
@@ -105,9 +105,9 @@ def sample_pages():
     """One URL of every public page type, on rows that exist at every size (the first synthetic ones)."""
     from django.urls import reverse
 
+    from dataio.synthetic import PREFIX
     from projects.models import Case
     from rankings.models import RankingIndex
-    from seoul_diplomacy.synthetic import PREFIX
 
     case = Case.objects.published().filter(slug__startswith=PREFIX).order_by("slug").first()
     city = case.cities.published().order_by("slug").first()
@@ -204,8 +204,8 @@ def explain_filters():
     from django.db import connection
     from django.urls import reverse
 
+    from dataio.synthetic import PREFIX
     from projects.models import Case
-    from seoul_diplomacy.synthetic import PREFIX
 
     if connection.vendor != "postgresql":
         print("\n(EXPLAIN of the filters: PostgreSQL only; tests/production/test_indexes.py does it in CI.)")

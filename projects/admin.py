@@ -2,10 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import PROVENANCE_FIELDSET, PublishableAdmin
 from projects.models import Case, CaseCategory, City, Country, KeyFigure, Sector
-from seoul_diplomacy.admin_publishing import PublishableAdmin
-
-PROVENANCE_FIELDSET = (_("Provenance"), {"fields": ("source", "as_of", "note")})
 
 
 @admin.register(Country)

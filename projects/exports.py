@@ -3,7 +3,7 @@
 Column names are stable: add new columns at the end, never rename one.
 """
 
-from seoul_diplomacy.exports import attributes
+from listing.exports import attributes
 
 CASE_COLUMNS = [
     "slug", "title", "url", "sector", "sector_name", "category", "category_name", "country_code", "country",

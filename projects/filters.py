@@ -11,10 +11,11 @@ from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
+from core import i18n
+from core.content import YEAR_MAX, YEAR_MIN
+from listing.facets import FacetedFilterSet
+from listing.forms import FilterForm
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
-from seoul_diplomacy import i18n
-from seoul_diplomacy.content import YEAR_MAX, YEAR_MIN
-from seoul_diplomacy.listing import FacetedFilterSet, FilterForm
 
 SEARCH_MAX_LENGTH = 100
 

@@ -9,16 +9,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from seoul_diplomacy import i18n
-from seoul_diplomacy.content import (
+from core import i18n
+from core.content import (
     YEAR_VALIDATORS,
     Provenance,
     Publishable,
     PublishableQuerySet,
+    SlugQuerySet,
     Status,
     year_in_range,
 )
-from seoul_diplomacy.links import cached_reverse
+from core.links import cached_reverse
 
 
 class Region(models.TextChoices):
@@ -84,11 +85,6 @@ def published_case_count(field):
     'documented' count the site shows. A join and GROUP BY read every case of every sector first
     (104 ms for the 7 sectors at 100,000 cases, against 24 ms for ``row_count``)."""
     return row_count(Case.objects.filter(**{field: OuterRef("pk")}, status=Status.PUBLISHED))
-
-
-class SlugQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 def bound_check(name, field, low, high):

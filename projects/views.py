@@ -2,12 +2,13 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from core.worldmap import map_points
+from listing.exports import page_or_json
+from listing.paging import GroupedResults
+from listing.views import FilteredListView
 from projects.exports import CASE_COLUMNS, CITY_COLUMNS, case_row, category_row, city_row, sector_row
 from projects.filters import CaseFilter, CityFilter, in_page_language
 from projects.models import Case, CaseCategory, City, Sector
-from seoul_diplomacy.exports import page_or_json
-from seoul_diplomacy.listing import FilteredListView, GroupedResults
-from seoul_diplomacy.worldmap import map_points
 
 RELATED_CASES = 5
 # Points on the /cities/ map, as on the home page: beyond that the page says the map shows the first ones

@@ -3,9 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from projects.admin import PROVENANCE_FIELDSET
+from core.admin import PROVENANCE_FIELDSET, PublishableAdmin, StatusGuard
 from rankings.models import HostedOrganization, RankingIndex, RankingResult
-from seoul_diplomacy.admin_publishing import PublishableAdmin, StatusGuard
 
 # A web address typed without a scheme is taken as https:// (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}

@@ -1,6 +1,6 @@
 """Rows of the ranking and organization tables, as the CSV and JSON exports write them."""
 
-from seoul_diplomacy.exports import attributes
+from listing.exports import attributes
 
 INDEX_COLUMNS = ["slug", "name", "short_name", "name_ko", "publisher", "url", "measures", "page_url", "measures_ko"]
 RESULT_COLUMNS = [

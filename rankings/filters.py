@@ -1,8 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from listing.forms import FilterForm
 from rankings.models import HostedOrganization, OrganizationField
-from seoul_diplomacy.listing import FilterForm
 
 
 class OrganizationFilter(django_filters.FilterSet):

@@ -7,10 +7,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import SlugQuerySet
-from seoul_diplomacy import i18n
-from seoul_diplomacy.content import YEAR_VALIDATORS, Provenance, Publishable, PublishableQuerySet, Status, year_in_range
-from seoul_diplomacy.links import cached_reverse
+from core import i18n
+from core.content import (
+    YEAR_VALIDATORS,
+    Provenance,
+    Publishable,
+    PublishableQuerySet,
+    SlugQuerySet,
+    Status,
+    year_in_range,
+)
+from core.links import cached_reverse
 
 
 class RankingIndex(models.Model):

@@ -1,26 +1,12 @@
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from core.charts import rank_history_chart
+from listing.exports import page_or_json
+from listing.views import FilteredListView
 from rankings.exports import ORGANIZATION_COLUMNS, index_row, organization_row, result_row
 from rankings.filters import OrganizationFilter
-from rankings.models import HostedOrganization, RankingIndex, RankingResult
-from seoul_diplomacy.charts import rank_history_chart, rank_trend
-from seoul_diplomacy.exports import page_or_json
-from seoul_diplomacy.listing import FilteredListView
-
-
-def indices_with_results():
-    """Every index with its published results, newest edition first, in two queries."""
-    results = RankingResult.objects.published().order_by("-edition", "scope")
-    return RankingIndex.objects.prefetch_related(Prefetch("results", queryset=results, to_attr="published_results"))
-
-
-def with_trends(indices):
-    """Each index with ``trend``: its newest world result (else newest of any scope) against the edition before."""
-    indices = list(indices)
-    for index in indices:
-        index.trend = rank_trend(index.published_results)
-    return indices
+from rankings.models import HostedOrganization
+from rankings.selectors import indices_with_results, with_trends
 
 
 def index_list(request):

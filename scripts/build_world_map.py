@@ -5,7 +5,7 @@
 
 Reads node_modules/world-atlas/countries-110m.json (TopoJSON: Natural Earth 1:110m admin-0 countries,
 quantized and delta-encoded), decodes it with the standard library only, projects it with
-``seoul_diplomacy.worldmap.project`` (equirectangular, cropped below 63 S: no Antarctica) and writes one
+``core.worldmap.project`` (equirectangular, cropped below 63 S: no Antarctica) and writes one
 <path> per country, coordinates rounded to 0.1 unit and written as relative moves.
 
 world-atlas "stitches" shapes across the antimeridian (Russia's Chukotka, Fiji), so a ring may jump
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from seoul_diplomacy.worldmap import HEIGHT, LAT_BOTTOM, VIEWBOX, WIDTH, project  # noqa: E402
+from core.worldmap import HEIGHT, LAT_BOTTOM, VIEWBOX, WIDTH, project  # noqa: E402
 
 SOURCE = ROOT / "node_modules" / "world-atlas" / "countries-110m.json"
 PACKAGE = ROOT / "node_modules" / "world-atlas" / "package.json"
@@ -182,7 +182,7 @@ def license_text(version):
 `node_modules/world-atlas/countries-110m.json` of the npm package **world-atlas {version}**
 (<https://github.com/topojson/world-atlas>), projected (equirectangular, cropped below 63° S, so
 without Antarctica) and simplified to 0.1 unit of a 1000-unit-wide map. Do not edit the SVG by
-hand: change the script or `seoul_diplomacy/worldmap.py` and rerun it.
+hand: change the script or `core/worldmap.py` and rerun it.
 
 ## Natural Earth: public domain
 

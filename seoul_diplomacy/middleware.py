@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language_from_path
 
+from core.cache import generation
 from seoul_diplomacy import db_routers
-from seoul_diplomacy.cache import generation
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class PageCacheMiddleware:
 
     A page is stored only when it is a 200 with no cookie set and nothing private about it, for a request
     without a session (so never for staff) or message cookie, outside the admin. Its key holds the
-    content generation (``seoul_diplomacy.cache``), so any change to content makes every stored page
+    content generation (``core.cache``), so any change to content makes every stored page
     stale at once. When the cache is unreachable the page is rendered as if there were none.
     """
 

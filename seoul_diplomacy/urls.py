@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from seoul_diplomacy import admin_views, views
-from seoul_diplomacy.sitemaps import SITEMAPS
+from dataio import admin_views
+from pages import views
+from pages.sitemaps import SITEMAPS
 
 # Language-neutral addresses: for machines and staff.
 urlpatterns = [
@@ -20,10 +21,7 @@ urlpatterns = [
 # The public site: English at the unprefixed paths, Korean under /ko/.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("data/", views.data_page, name="data"),
-    path("data/<slug:table>.csv", views.data_table, {"fmt": "csv"}, name="data_table_csv"),
-    path("data/<slug:table>.json", views.data_table, {"fmt": "json"}, name="data_table_json"),
-    path("data/fixtures/<slug:name>.json", views.fixture_file, name="data_fixture"),
+    path("", include("dataio.urls")),
     path("", include("projects.urls")),
     path("", include("rankings.urls")),
     prefix_default_language=False,

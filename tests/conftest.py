@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from core.content import Status
+from dataio.layout import FIXTURE_NAMES
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
 from rankings.models import HostedOrganization, OrganizationField, RankingIndex, RankingResult
-from seoul_diplomacy.content import FIXTURE_NAMES, Status
 
 AS_OF = datetime.date(2017, 3, 31)
 _sequence = itertools.count(1)

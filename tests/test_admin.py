@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.content import content_models
 from rankings.models import RankingResult
-from seoul_diplomacy.content import content_models
 
 
 def test_every_content_model_is_registered():

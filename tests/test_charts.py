@@ -5,7 +5,7 @@ import re
 import pytest
 from django.template.loader import render_to_string
 
-from seoul_diplomacy.charts import rank_history_chart, rank_ticks, rank_trend, year_ranges
+from core.charts import rank_history_chart, rank_ticks, rank_trend, year_ranges
 
 GPCI = [  # edition, rank, cities ranked: the shipped GPCI results
     (2008, 13, 30), (2009, 12, 35), (2010, 8, 35), (2011, 7, 35), (2012, 6, 40), (2013, 6, 40),

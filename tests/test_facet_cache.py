@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from core.content import Status
 from projects.filters import CaseFilter, CityFilter
 from projects.models import Region, Relationship, WorkKind
-from seoul_diplomacy.content import Status
 from tests.conftest import labelled_counts
 
 CASES = reverse("projects:case_list")

@@ -14,9 +14,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 
+from core.content import content_models
+from dataio.layout import FIXTURE_NAMES
 from projects.models import Case, CaseCategory, City, Country, KeyFigure, Relationship, Sector
 from rankings.models import RankingIndex, RankingResult
-from seoul_diplomacy.content import FIXTURE_NAMES, content_models
 
 FIXTURE_DIR = Path(settings.FIXTURE_DIRS[0])
 

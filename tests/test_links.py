@@ -1,4 +1,4 @@
-"""Links reversed once and kept (seoul_diplomacy.links): the same link reverse() gives, in every language,
+"""Links reversed once and kept (core.links): the same link reverse() gives, in every language,
 under every script prefix and URLconf."""
 
 import pytest
@@ -7,7 +7,7 @@ from django.test import override_settings
 from django.urls import include, path, reverse, set_script_prefix
 from django.utils import translation
 
-from seoul_diplomacy.links import cached_reverse
+from core.links import cached_reverse
 
 # A URLconf where the city route lives elsewhere (this module, as ROOT_URLCONF).
 elsewhere = [path("elsewhere/<slug:slug>/", lambda request, slug: HttpResponse(), name="city_detail")]

@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from seoul_diplomacy.content import FIXTURE_NAMES, Status
-from seoul_diplomacy.open_data import TABLES
+from core.content import Status
+from dataio.layout import FIXTURE_NAMES
+from dataio.open_data import TABLES
 
 
 def test_data_page_offers_every_table_and_fixture_with_licence_and_dataset_metadata(client, shipped_data):

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from seoul_diplomacy.content import Status
+from core.content import Status
 
 
 @pytest.fixture
@@ -106,7 +106,7 @@ def test_draft_city_is_404(client, make_city):
 
 
 def test_the_home_map_draws_partners_first_and_at_most_its_limit(client, make_city, make_case, monkeypatch):
-    from seoul_diplomacy import views
+    from pages import views
 
     monkeypatch.setattr(views, "HOME_MAP_LIMIT", 3)
     sister = make_city("zz-sister", relationship="sister", relationship_year=2000, latitude=1, longitude=1)

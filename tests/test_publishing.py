@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from core.content import Status
 from projects.models import Case
-from seoul_diplomacy.content import Status
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
 
-from seoul_diplomacy.i18n import ordinal_display, rank_display
+from core.i18n import ordinal_display, rank_display
 
 ROOT = Path(settings.BASE_DIR)
 CATALOGUE = ROOT / "locale" / "ko" / "LC_MESSAGES" / "django.po"

@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from core import worldmap
+from core.worldmap import HEIGHT, VIEWBOX, WIDTH, map_points, project
 from projects.models import Relationship
-from seoul_diplomacy import worldmap
-from seoul_diplomacy.worldmap import HEIGHT, VIEWBOX, WIDTH, map_points, project
 
 BASE_MAP = Path(settings.BASE_DIR) / "static" / "map" / "world-110m.svg"
 TEMPLATE = Path(settings.BASE_DIR) / "templates" / "includes" / "_world_map.html"

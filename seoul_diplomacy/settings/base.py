@@ -28,10 +28,15 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
-    "seoul_diplomacy",  # no models: connects the page cache to content changes (seoul_diplomacy.apps)
+    "core",  # the kernel: content base, page cache (connected to content changes in core.apps), site tags
+    "listing",  # the filtered-list machinery (its widget templates are in listing/jinja2/)
     "projects",
     "rankings",
+    "dataio",  # data maintenance: management commands, import/export, open data
 ]
+
+# The apps whose models are the site's content (core.content.content_models), in dependency order.
+CONTENT_APPS = ("projects", "rankings")
 
 # Outermost first. Security headers wrap everything, static files included; the page cache sits inside
 # them (a cached page still gets fresh headers) and outside sessions, CSRF and auth (it sees their

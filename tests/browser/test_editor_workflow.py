@@ -13,8 +13,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
+from core.content import Status
 from projects.models import Case
-from seoul_diplomacy.content import Status
 
 pytestmark = pytest.mark.browser
 

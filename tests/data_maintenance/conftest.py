@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from simple_history.utils import get_history_model_for_model
 
-from seoul_diplomacy.content import content_models
-from seoul_diplomacy.fixtures_io import export_texts
+from core.content import content_models
+from tests.data_maintenance.exported import export_texts
 
 FIXTURE_DIR = Path(settings.FIXTURE_DIRS[0])
 SHIPPED_FILES = sorted(FIXTURE_DIR.glob("*.json"))

@@ -5,11 +5,11 @@ from django.contrib import admin
 from django.core.management import CommandError
 from django.urls import path, resolve, reverse
 
+from core.content import Status
+from dataio import admin_views
+from dataio.consistency import CHECKS, find_problems
 from projects.models import Case
 from rankings.models import RankingResult
-from seoul_diplomacy import admin_views
-from seoul_diplomacy.consistency import CHECKS, find_problems
-from seoul_diplomacy.content import Status
 from tests.data_maintenance.conftest import run
 
 # The routes of seoul_diplomacy/urls.py that the page needs, with the line that adds it.

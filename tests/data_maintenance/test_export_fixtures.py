@@ -7,11 +7,12 @@ import pytest
 from django.conf import settings
 from django.core.serializers import sort_dependencies
 
-from projects.management.commands.export_fixtures import Command as ExportCommand
+from core.content import Status, content_models
+from dataio.layout import FIXTURE_LAYOUT, FIXTURE_NAMES
+from dataio.management.commands.export_fixtures import Command as ExportCommand
 from projects.models import Case, CaseCategory
-from seoul_diplomacy.content import FIXTURE_NAMES, Status, content_models
-from seoul_diplomacy.fixtures_io import FIXTURE_LAYOUT, export_texts
 from tests.data_maintenance.conftest import SHIPPED_FILES, run
+from tests.data_maintenance.exported import export_texts
 
 
 def export_to(folder):

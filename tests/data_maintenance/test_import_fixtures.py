@@ -13,11 +13,12 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.content import content_models
+from dataio import importer as fixtures_io
 from projects.models import Case, City, Country
 from rankings.models import RankingResult
-from seoul_diplomacy import fixtures_io
-from seoul_diplomacy.content import content_models
 from tests.data_maintenance.conftest import SHIPPED_FILES, fail, run, snapshot
+from tests.data_maintenance.exported import export_texts
 
 BAD_DIR = Path(__file__).parent / "bad_fixtures"
 
@@ -429,7 +430,7 @@ def test_yaml_fixtures_import_like_json(db, tmp_path):
             yaml.safe_dump(read_json(path), allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
     run("import_fixtures", str(tmp_path))
-    assert fixtures_io.export_texts() == {path.name: path.read_text(encoding="utf-8") for path in SHIPPED_FILES}
+    assert export_texts() == {path.name: path.read_text(encoding="utf-8") for path in SHIPPED_FILES}
 
 
 def test_a_ranking_result_is_found_by_its_three_part_natural_key(shipped_data, tmp_path):

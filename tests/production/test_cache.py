@@ -13,10 +13,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
+from core.cache import GENERATION_KEY, content_changed, generation
+from core.content import Status
 from projects.models import Case
 from seoul_diplomacy import env
-from seoul_diplomacy.cache import GENERATION_KEY, content_changed, generation
-from seoul_diplomacy.content import Status
 
 REDIS_URL = env.REDIS_URL or "redis://127.0.0.1:6379/0"
 HIT, MISS = "hit", "miss"

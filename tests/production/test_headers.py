@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from seoul_diplomacy.content import Status
+from core.content import Status
 
 # django-csp 4.0 writes the directives in no fixed order (it walks a set), so the test compares the
 # directives, each exactly; this is the policy in the order settings/base.py lists it.

@@ -11,11 +11,11 @@ import re
 import pytest
 from django.db import connection, transaction
 
+from dataio import synthetic
 from projects.filters import CaseFilter, CityFilter
 from projects.models import Case, CaseCategory, City, Country, Sector
 from rankings.filters import OrganizationFilter
 from rankings.models import HostedOrganization
-from seoul_diplomacy import synthetic
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -104,7 +104,7 @@ def test_the_organization_filter_uses_an_index(data):
 
 
 def test_a_page_of_the_default_order_reads_one_sector_in_index_order(data):
-    from seoul_diplomacy.listing import GroupedResults
+    from listing.paging import GroupedResults
 
     sector = Sector.objects.order_by("order", "slug").first()
     cases = Case.objects.published().for_listing()

@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from core.content import Status
 from projects.models import Case, Country, Sector, WorkKind
-from seoul_diplomacy.content import Status
 from seoul_diplomacy.db_routers import REPLICA, ReplicaRouter, public_reads
 
 # Outside a transaction, as requests run: inside one, the router reads from the primary (on purpose).

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.cache import generation
+from core.content import Status
+from dataio import synthetic
 from projects.models import Case, CaseCategory, City, Country, Sector
-from seoul_diplomacy import synthetic
-from seoul_diplomacy.cache import generation
-from seoul_diplomacy.content import Status
 
 
 def run(*args, **options):

@@ -1,5 +1,5 @@
 """Pages of /cases/ in its default order (sector by sector, then title), which the view reads sector by
-sector (``seoul_diplomacy.listing.GroupedResults``) instead of sorting every case: every page must hold
+sector (``listing.paging.GroupedResults``) instead of sorting every case: every page must hold
 exactly the rows a plain ``ORDER BY`` would, at every boundary between sectors, with and without filters,
 in English and in Korean."""
 
@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.content import Status
+from listing.paging import GroupedResults
 from projects.models import Case, WorkKind
 from projects.views import CaseListView
-from seoul_diplomacy.content import Status
-from seoul_diplomacy.listing import GroupedResults
 
 PER_PAGE = 4
 

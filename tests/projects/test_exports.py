@@ -7,9 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.content import Status
 from projects.exports import CASE_COLUMNS, CITY_COLUMNS
 from projects.models import Case, Region, Relationship, WorkKind
-from seoul_diplomacy.content import Status
 from tests.conftest import labelled_counts
 
 

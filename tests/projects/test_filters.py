@@ -2,9 +2,9 @@
 
 import pytest
 
+from core.content import Status
 from projects.filters import CaseFilter, CityFilter
 from projects.models import Region, Relationship, WorkKind
-from seoul_diplomacy.content import Status
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.i18n import ordinal_en
 from rankings.models import RankingResult
-from seoul_diplomacy.i18n import ordinal_en
 
 
 def test_rank_zero_is_refused_with_a_plain_message(make_result):

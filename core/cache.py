@@ -1,0 +1,100 @@
+"""What keeps the anonymous page cache correct: one number, the content generation.
+
+Every cached page's key holds the generation current when the page was rendered
+(``seoul_diplomacy.middleware.PageCacheMiddleware``). Any change to content bumps the generation, so no
+page cached before the change is ever served again: the next request renders afresh, and the old
+entries simply expire.
+
+The trade-off: one change makes *every* page stale, not only the pages that show the changed row. In
+exchange nothing has to know which pages show what (a city's new name appears on its page, on every
+case that names it, on /cities/, on the filters of /cases/ and on the home page), so no page can be
+forgotten, and a bump is one Redis INCR whatever the number of pages. Staff change content a few times a
+day and each page costs one render to refill, so the hit rate stays high. What it costs is one more
+cache read per request (the generation) and, right after a change, a burst of renders.
+
+Every save or delete of a content model (``core.content.content_models()``), and every change
+of their many-to-many relations, sends a signal that bumps the generation: admin edits, history
+reverts (they save), ``loaddata``. Bulk writes (``bulk_create``, ``update()``, raw SQL) send no signals:
+code that makes them calls ``content_changed()`` once it is done.
+"""
+
+import contextlib
+import contextvars
+import logging
+import time
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-cache:generation"
+
+_batching = contextvars.ContextVar("seoul_diplomacy_cache_batching", default=False)
+
+
+def _fresh_generation():
+    """A starting value above any the counter has held: the clock in microseconds.
+
+    The counter is created on first use and again if the cache lost it (a Redis restart, an eviction);
+    starting from zero again would bring pages cached under old numbers back to life.
+    """
+    return time.time_ns() // 1000
+
+
+def generation():
+    """The current content generation (creating it on first use)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def content_changed():
+    """Make every cached page stale. Call it after writes that send no signals (bulk inserts, ``update()``).
+
+    Never raises: a change to content must not fail because the cache is unreachable. Pages cached before
+    then may be served until they expire (``PAGE_CACHE_SECONDS``), and the error is logged.
+    """
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # no counter yet, or the cache lost it
+            cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+    except Exception:
+        logger.exception("Could not bump the page cache generation; cached pages may be stale until they expire.")
+
+
+@contextlib.contextmanager
+def bulk_changes():
+    """Bump once at the end instead of once per row, for code that saves or deletes many rows at a time."""
+    token = _batching.set(True)
+    try:
+        yield
+    finally:
+        _batching.reset(token)
+        content_changed()
+        transaction.on_commit(content_changed)  # at once when no transaction is open
+
+
+def _content_signal(sender, using=DEFAULT_DB_ALIAS, action=None, **kwargs):
+    if _batching.get() or (action is not None and action.startswith("pre_")):
+        return
+    # Now, so this process's next request renders afresh even inside a long transaction; and again once
+    # the transaction commits, so that no page rendered from the old rows meanwhile survives it.
+    content_changed()
+    transaction.on_commit(content_changed, using=using)
+
+
+def connect_signals():
+    """Connect every content model, and its many-to-many tables, to the generation bump."""
+    from core.content import content_models
+
+    for model in content_models():
+        uid = f"core.cache:{model._meta.label}"
+        post_save.connect(_content_signal, sender=model, dispatch_uid=uid)
+        post_delete.connect(_content_signal, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_content_signal, sender=field.remote_field.through, dispatch_uid=uid)

@@ -1,0 +1,92 @@
+"""Building blocks shared by the content models of every content app.
+
+- ``Status`` and ``PublishableQuerySet``: visibility is one queryset method,
+  ``published()``, that every public view starts from.
+- ``Provenance``: where a record comes from and as of when.
+- Year and coordinate bounds, used by both the database constraints and the
+  validators so that the two never drift apart.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+YEAR_MIN = 1900
+YEAR_MAX = 2100
+YEAR_VALIDATORS = [
+    MinValueValidator(YEAR_MIN, _("Enter a year between 1900 and 2100.")),
+    MaxValueValidator(YEAR_MAX, _("Enter a year between 1900 and 2100.")),
+]
+
+
+def year_in_range(field):
+    """A Q object true when ``field`` is null or a year in the sane range."""
+    return models.Q(**{f"{field}__isnull": True}) | models.Q(**{f"{field}__gte": YEAR_MIN, f"{field}__lte": YEAR_MAX})
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Provenance(models.Model):
+    """Where a record's facts come from. Every public figure says this."""
+
+    source = models.TextField(
+        _("source"),
+        help_text=_(
+            "Where the facts come from, one citation per line: outlet | title | date (YYYY-MM-DD, YYYY-MM, YYYY "
+            "or n.d.) | web address of the article itself (optional)."
+        ),
+    )
+    source_ko = models.TextField(
+        _("Korean source"),
+        blank=True,
+        help_text=_("The same citations, line for line, with the outlet in Korean; titles stay in their language."),
+    )
+    as_of = models.DateField(_("as of"), help_text=_("The date the facts were true."))
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_("Corrections, caveats and what the source page claimed where it differs."),
+    )
+    note_ko = models.TextField(_("Korean note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Publishable(models.Model):
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+
+class SlugQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+def content_models():
+    """The models that hold the site's content (their history models left out), in the order of
+    ``settings.CONTENT_APPS``: the apps are named by the wiring, so this module imports none of them."""
+    from django.apps import apps
+    from django.conf import settings
+    from simple_history.models import HistoricalChanges
+
+    return [
+        model
+        for label in settings.CONTENT_APPS
+        for model in apps.get_app_config(label).get_models()
+        if not issubclass(model, HistoricalChanges)
+    ]

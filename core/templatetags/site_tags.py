@@ -1,0 +1,144 @@
+"""Template tags shared by every page."""
+
+from django import template
+from django.conf import settings
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
+from django.urls import reverse, translate_url
+from django.utils.html import format_html, strip_tags
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_noop, pgettext
+from django.utils.translation import gettext as _
+
+from core import i18n
+from core.i18n import ordinal_display
+
+register = template.Library()
+
+
+@register.filter
+def ordinal(number):
+    """A rank as the active language writes it: '6th' in English, '6위' in Korean."""
+    return ordinal_display(int(number))
+
+
+@register.simple_tag
+def trail(*items):
+    """Breadcrumbs: Home, then (label, url) pairs, then the current page's label without a link.
+
+    ``{% trail "Cases" cases_url case.title as crumbs %}``
+    """
+    crumbs = [(_("Home"), reverse("home"))]
+    items = list(items)
+    while len(items) >= 2:
+        crumbs.append((items.pop(0), items.pop(0)))
+    if items:
+        crumbs.append((items.pop(0), None))
+    return crumbs
+
+
+# Labels marked with gettext_noop, so that makemessages finds them; main_menu translates them when it renders.
+MAIN_MENU = [
+    ("home", gettext_noop("Home"), "home"),
+    ("cases", gettext_noop("Cases"), "projects:case_list"),
+    ("sectors", gettext_noop("Sectors"), "projects:sector_list"),
+    ("cities", gettext_noop("Cities"), "projects:city_list"),
+    ("rankings", gettext_noop("Rankings"), "rankings:index_list"),
+    ("organizations", gettext_noop("Organizations"), "rankings:organization_list"),
+    ("data", gettext_noop("Open data"), "data"),
+]
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The main menu's items; the current section's item carries aria-current.
+
+    aria-current is "page" on the section's own page and "true" on the pages below it.
+    """
+    request = context.get("request")
+    section = context.get("nav_section")
+    items = []
+    for key, label, url_name in MAIN_MENU:
+        url = reverse(url_name)
+        current = None
+        if key == section:
+            current = "page" if request is not None and request.path == url else "true"
+        items.append({"label": _(label), "url": url, "current": current})
+    return items
+
+
+# Query parameters that change what a list shows (and so belong in its canonical address).
+NON_CANONICAL_PARAMETERS = {"page", "ordering", "format"}
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's absolute address: its filters kept (sorted), paging, sorting and format left out."""
+    request = context.get("request")
+    if request is None:  # the 500 page is rendered without a request
+        return ""
+    query = request.GET.copy()
+    for name in NON_CANONICAL_PARAMETERS:
+        query.pop(name, None)
+    encoded = urlencode(sorted((key, values) for key, values in query.lists() if key), doseq=True)
+    return request.build_absolute_uri(request.path) + (f"?{encoded}" if encoded else "")
+
+
+@register.simple_tag(takes_context=True)
+def block_text(context, name):
+    """The rendered text of block ``name`` of the page being rendered, to say the page title twice
+    (``<title>`` and Open Graph) without writing it twice."""
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context else None
+    # The block's output is already escaped HTML; without its tags it is safe in an attribute.
+    return mark_safe(strip_tags(block.render(context)).strip()) if block else ""  # noqa: S308
+
+
+@register.simple_tag
+def localized(obj, field):
+    """``obj``'s ``field`` in the page's language: the Korean text (``<field>_ko``) on Korean pages.
+
+    Where the Korean text is missing, the English shows, marked as English: ``lang="en"`` for
+    screen readers and a visible "(English)" note.
+    """
+    text, fallback = i18n.localized(obj, field)
+    if not fallback:
+        return text
+    return format_html(
+        '<span lang="en" class="untranslated">{}</span> <span class="untranslated-note">{}</span>',
+        text,
+        pgettext("marks an English text shown on a Korean page", "(English)"),
+    )
+
+
+@register.filter
+def localized_text(obj, field):
+    """The same as ``localized``, as plain text without the mark: for attributes and <title>."""
+    return i18n.localized(obj, field)[0]
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in each language: for the language switcher (the whole query kept) and for the
+    ``hreflang`` links (absolute, filters kept, paging and sorting left out, like the canonical link)."""
+    request = context.get("request")
+    if request is None:
+        return []
+    current = get_language()
+    known = getattr(request, "_language_versions", None)  # the <head> and the header both ask
+    if known and known[0] == current:
+        return known[1]
+    canonical = canonical_url(context)
+    versions = []
+    for code, name in settings.LANGUAGES:
+        versions.append(
+            {
+                "code": code,
+                "name": name,
+                "url": translate_url(request.get_full_path(), code),
+                "absolute_url": translate_url(canonical, code),
+                "current": code == current,
+            }
+        )
+    request._language_versions = (current, versions)
+    return versions

@@ -1,0 +1,110 @@
+"""The partner-city world map: one projection shared by the base map and the points drawn on it.
+
+``scripts/build_world_map.py`` draws ``static/map/world-110m.svg`` with :func:`project`; the include
+``templates/includes/_world_map.html`` lays that file under the points from :func:`map_points`, in an
+inline SVG with the same :data:`VIEWBOX`. Change a constant here and rebuild the map
+(``.venv/bin/python scripts/build_world_map.py``), or the points drift off their places.
+
+Equirectangular ("plate carrée") projection: x = (lon + 180) / 360 * WIDTH, y = (LAT_TOP - lat) * scale,
+with the same scale on both axes (WIDTH / 360 units per degree). The map is cropped below LAT_BOTTOM,
+which leaves out Antarctica and nothing else.
+"""
+
+from typing import NamedTuple
+
+from django.utils.translation import gettext as _
+
+from core.i18n import localized
+
+WIDTH = 1000
+LAT_TOP = 90
+LAT_BOTTOM = -63  # 153 degrees * 1000/360 = 425 units exactly
+UNITS_PER_DEGREE = WIDTH / 360
+HEIGHT = round((LAT_TOP - LAT_BOTTOM) * UNITS_PER_DEGREE)
+VIEWBOX = f"0 0 {WIDTH} {HEIGHT}"
+
+
+def project(latitude, longitude):
+    """(x, y) in the map's viewBox for a point in degrees (floats, ints or Decimals), unrounded.
+
+    Longitudes outside -180..180 are not wrapped (the base-map builder relies on that to draw shapes that
+    cross the antimeridian twice); latitudes below LAT_BOTTOM land below the visible map.
+    """
+    x = (float(longitude) + 180) * UNITS_PER_DEGREE
+    y = (LAT_TOP - float(latitude)) * UNITS_PER_DEGREE
+    return x, y
+
+
+class MapPoints(NamedTuple):
+    """What :func:`map_points` returns: the drawable points, and how many places had no coordinates."""
+
+    points: list
+    missing: int
+
+
+# Draw order (and the legend's order): the largest symbols first, so that the smaller ones stay visible
+# on top of them where places crowd together.
+RELATIONSHIP_ORDER = {"sister": 0, "friendship": 1, "none": 2}
+
+
+def point_label(name, country, relationship_label, year=None, approximate=False):
+    """'Bangkok, Thailand — Sister city (2006)': the name a point's link gets."""
+    place = name
+    if country:
+        # Translators: a place on the map: its name and country, e.g. "Bangkok, Thailand".
+        place = _("%(name)s, %(country)s") % {"name": name, "country": country}
+    tie = relationship_label
+    if year:
+        # Translators: a city's tie to Seoul and the year it was signed, e.g. "Sister city (2006)".
+        tie = _("%(relationship)s (%(year)s)") % {"relationship": relationship_label, "year": year}
+    label = f"{place} — {tie}"
+    return _("%(label)s; approximate location") % {"label": label} if approximate else label
+
+
+def map_points(cities):
+    """Plain dicts for the map include, one per city that has coordinates, in drawing order.
+
+    Works with City objects (``for_listing()`` adds ``case_count``; ``select_related("country")``
+    avoids a query per city). Returns ``MapPoints(points, missing)``, which unpacks as a pair.
+    """
+    points = []
+    missing = 0
+    for city in cities:
+        if city.latitude is None or city.longitude is None:
+            missing += 1
+            continue
+        x, y = project(city.latitude, city.longitude)
+        country_obj = getattr(city, "country", None)  # no country: RelatedObjectDoesNotExist, caught by getattr
+        country = localized(country_obj, "name")[0] if country_obj is not None else ""
+        name = localized(city, "name")[0]
+        relationship = city.relationship or "none"
+        relationship_label = str(city.get_relationship_display())
+        year = getattr(city, "relationship_year", None)
+        approximate = bool(getattr(city, "coordinates_approximate", False))
+        points.append(
+            {
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "name": name,
+                "country": country,
+                "url": city.get_absolute_url(),
+                "relationship": relationship,
+                "relationship_label": relationship_label,
+                "relationship_year": year,
+                "approximate": approximate,
+                "case_count": getattr(city, "case_count", None),
+                "label": point_label(name, country, relationship_label, year, approximate),
+            }
+        )
+    points.sort(key=lambda point: (RELATIONSHIP_ORDER.get(point["relationship"], 9), point["name"], point["url"]))
+    return MapPoints(points, missing)
+
+
+# Seoul itself, drawn as a reference mark (not a link): 37.5665 N, 126.9780 E.
+SEOUL_LATITUDE = 37.5665
+SEOUL_LONGITUDE = 126.978
+
+
+def seoul_point():
+    x, y = project(SEOUL_LATITUDE, SEOUL_LONGITUDE)
+    return {"x": round(x, 1), "y": round(y, 1)}

@@ -1,0 +1,73 @@
+"""Writing the data set as fixture files in the layout of ``fixtures/`` (SPEC §5).
+
+``export_fixtures(directory)`` writes every content row, drafts included, sorted by natural key, indented
+as ``dumpdata --indent 2`` writes it, so that two editions diff cleanly and export → import → export gives
+identical files.
+"""
+
+import json
+from pathlib import Path
+
+from django.core import serializers
+from django.core.exceptions import ImproperlyConfigured
+from django.core.serializers.json import DjangoJSONEncoder
+
+from dataio.importer import importable_models
+from dataio.layout import FIXTURE_LAYOUT, FIXTURE_NAMES
+
+
+def layout_models():
+    """{file name: [models]} for every fixture file, checked against the content models."""
+    by_label = importable_models()
+    layout = {name: [by_label[label] for label in FIXTURE_LAYOUT[name]] for name in FIXTURE_NAMES}
+    placed = [model for file_models in layout.values() for model in file_models]
+    missing = [label for label, model in by_label.items() if model not in placed]
+    if missing or len(placed) != len(set(placed)):
+        raise ImproperlyConfigured(
+            f"FIXTURE_LAYOUT must place every content model in exactly one file; not placed: {missing}"
+        )
+    return layout
+
+
+def natural_records(model):
+    """Every row of a model as a fixture record, natural keys throughout, sorted by natural key."""
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    many = [f.name for f in model._meta.many_to_many]
+    rows = model._base_manager.select_related(*relations).prefetch_related(*many).order_by()
+    rows = sorted(rows, key=lambda row: row.natural_key())
+    records = serializers.serialize("python", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True)
+    for record in records:
+        for name in many:
+            record["fields"][name] = sorted(record["fields"][name])
+    return records
+
+
+def render_json(records):
+    """JSON as ``dumpdata --indent 2`` writes it, with a trailing newline and UTF-8 kept as is."""
+    if not records:
+        return "[\n]\n"
+    dumped = (
+        json.dumps(record, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ": "))
+        for record in records
+    )
+    return "[\n" + ",\n".join(dumped) + "\n]\n"
+
+
+def export_records():
+    """{file name: records} of the whole data set, in the layout of fixtures/."""
+    return {
+        f"{name}.json": [record for model in file_models for record in natural_records(model)]
+        for name, file_models in layout_models().items()
+    }
+
+
+def export_fixtures(directory):
+    """Write every fixture file into ``directory``; returns {path: number of records}."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for file_name, records in export_records().items():
+        path = directory / file_name
+        path.write_text(render_json(records), encoding="utf-8", newline="\n")
+        written[path] = len(records)
+    return written

@@ -1,0 +1,44 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from dataio.importer import import_fixtures
+
+
+class Command(BaseCommand):
+    help = (
+        "Validate fixture files (JSON or YAML, natural keys, no pk) as the admin would, report per model what "
+        "is created, updated or unchanged, and load all of it in one transaction, or none of it when anything "
+        "is wrong: then every problem is printed as FILE: MODEL NATURAL_KEY: FIELD: message and the exit "
+        "status is 1. See docs/data-maintenance.md."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH", help="Fixture files (.json, .yaml, .yml), or folders holding them."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Validate and report what would change, but write nothing."
+        )
+
+    def handle(self, *args, paths, dry_run=False, verbosity=1, **options):
+        report = import_fixtures(paths, dry_run=dry_run)
+        if report.problems:
+            for problem in report.problems:
+                self.stderr.write(str(problem))
+            count = len(report.problems)
+            raise CommandError(f"{count} problem{'s' if count != 1 else ''} found; nothing was imported.")
+        if verbosity < 1:
+            return
+        if dry_run:
+            self.stdout.write("Dry run: what the import would do (nothing was written).")
+        for label, changes in report.changes.items():
+            self.stdout.write(
+                f"{label}: {len(changes.created)} created, {len(changes.updated)} updated, "
+                f"{changes.unchanged} unchanged"
+            )
+            if verbosity >= 2:
+                for record in changes.created:
+                    self.stdout.write(f"  created {record}")
+                for record, fields in changes.updated:
+                    self.stdout.write(f"  updated {record}: {', '.join(fields)}")
+        if not dry_run:
+            self.stdout.write("Imported." if report.changed else "Nothing to change.")

@@ -1,0 +1,92 @@
+"""The open-data pages: the data set's tables as CSV and JSON, its fixture files, and their metadata."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dataio import open_data
+from dataio.layout import FIXTURE_NAMES
+from listing import exports
+
+
+def dataset_metadata(request, as_of):
+    """schema.org Dataset metadata, as Korea's public data portal gives for its data sets."""
+    absolute = request.build_absolute_uri
+    distributions = [
+        {
+            "@type": "DataDownload",
+            "name": f"{table.title} ({fmt.upper()})",
+            "encodingFormat": "text/csv" if fmt == "csv" else "application/json",
+            "contentUrl": absolute(reverse("data_table_" + fmt, args=[table.slug])),
+        }
+        for table in open_data.TABLES.values()
+        for fmt in exports.EXPORT_FORMATS
+    ]
+    metadata = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": _("Seoul City Diplomacy"),
+        "description": _(
+            "Urban policies the Seoul Metropolitan Government has shared with other cities, its sister "
+            "and friendship cities, the international organizations in Seoul, and Seoul's rank in international "
+            "city indices, each with its source."
+        ),
+        "url": absolute(reverse("data")),
+        "license": open_data.LICENCE_URL,
+        "creator": {"@type": "GovernmentOrganization", "name": _("Seoul Metropolitan Government")},
+        "isAccessibleForFree": True,
+        "inLanguage": "en",
+        "spatialCoverage": "Worldwide",
+        "distribution": distributions,
+    }
+    if as_of:
+        metadata["dateModified"] = as_of.isoformat()
+    # Escaped like json_script, so the JSON cannot close the <script> element it sits in.
+    text = json.dumps(metadata, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def data_page(request):
+    as_of = open_data.latest_as_of()
+    return render(
+        request,
+        "data.html",
+        {
+            "tables": open_data.TABLES.values(),
+            "fixture_names": FIXTURE_NAMES,
+            "as_of": as_of,
+            "licence_name": open_data.LICENCE_NAME,
+            "licence_url": open_data.LICENCE_URL,
+            "attribution": open_data.ATTRIBUTION,
+            "dataset_json": dataset_metadata(request, as_of),
+            "nav_section": "data",
+        },
+    )
+
+
+def data_table(request, table, fmt):
+    try:
+        table = open_data.TABLES[table]
+    except KeyError:
+        raise Http404(_("There is no table “%(name)s”.") % {"name": table}) from None
+    rows = table.rows(request.build_absolute_uri)
+    filename = f"seoul-city-diplomacy-{table.slug}.{fmt}"
+    if fmt == "csv":
+        return exports.csv_response(rows, table.columns, filename)
+    return exports.json_response(
+        {"table": table.slug, "licence": open_data.LICENCE_URL, "columns": table.columns, "results": list(rows)},
+        filename=filename,
+    )
+
+
+def fixture_file(request, name):
+    """A fixture file of the data set as shipped with this release."""
+    if name not in FIXTURE_NAMES:
+        raise Http404(_("There is no fixture “%(name)s”.") % {"name": name})
+    path = Path(settings.FIXTURE_DIRS[0]) / f"{name}.json"
+    return FileResponse(path.open("rb"), content_type="application/json", filename=f"{name}.json")

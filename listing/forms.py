@@ -1,0 +1,64 @@
+"""The filter form every list shares: KRDS classes, ARIA state on invalid fields, widgets rendered
+with Django's Jinja2 form renderer (its checkbox chips: ``listing/jinja2/listing/widgets/chips.html``)."""
+
+import django_filters
+from django import forms
+from django.forms.renderers import Jinja2
+
+
+class ChoicesInOneQuery(django_filters.fields.ModelChoiceIterator):
+    """A filter's choices read as one plain query, kept for the request.
+
+    Django reads model choices through ``QuerySet.iterator()``, which on PostgreSQL opens a server-side
+    cursor: three round trips (DECLARE, FETCH, CLOSE) for a table of a few dozen rows, every time the
+    choices are listed. The choices come in the same order, after the same "null" and empty choices.
+    """
+
+    def __iter__(self):
+        if getattr(self.field, "null_label", None) is not None:
+            yield (self.field.null_value, self.field.null_label)
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class FilterForm(forms.Form):
+    """The filter form with KRDS classes on its widgets and ARIA state on invalid fields.
+
+    Its widgets render with Django's Jinja2 form renderer (the same markup as the default templates):
+    a list's filter form has one input per choice, dozens of them, and the Django template engine took
+    longer to render them than the rest of the page (``bench/README.md``). The admin keeps the default.
+    """
+
+    default_renderer = Jinja2()  # one instance: it compiles each widget template once, then keeps it
+
+    WIDGET_CLASSES = {
+        forms.Select: "krds-form-select",
+        forms.TextInput: "krds-input",
+        forms.NumberInput: "krds-input",
+        forms.CheckboxSelectMultiple: "checkbox",
+    }
+
+    # Checkbox lists as KRDS chips, all of a list's choices in one template (one render, not four per choice).
+    CHIPS_TEMPLATE = "listing/widgets/chips.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                field.widget.template_name = self.CHIPS_TEMPLATE
+            if isinstance(field, forms.ModelChoiceField):
+                field.iterator = ChoicesInOneQuery
+                field.widget.choices = field.choices  # the widget holds the iterator made with the field
+            css_class = next(
+                (name for widget, name in self.WIDGET_CLASSES.items() if isinstance(field.widget, widget)), None
+            )
+            if css_class:
+                field.widget.attrs.setdefault("class", css_class)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}_error"})

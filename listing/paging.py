@@ -1,0 +1,50 @@
+"""Paging a list in the order of its groups without sorting every row."""
+
+from django.db import models
+
+
+class GroupedResults:
+    """A queryset in the order of its groups (e.g. sectors in display order), then ``order`` within each
+    group, that returns a page without sorting every row.
+
+    The groups' order is on another table, so the database would sort all the matching rows to find one
+    page of them. Knowing how many rows each group holds (from the ``FacetTally``), a slice reads only
+    the groups it spans: from one group, rows in ``order`` (an index on (group, order) serves it); from
+    several, the groups' order written out as a CASE over just their rows. Any slice is one query.
+    Paginator asks only ``count()`` and slices.
+    """
+
+    def __init__(self, queryset, field, groups, order):
+        self.queryset = queryset
+        self.field = field  # the column of the group, e.g. "sector" (its primary key)
+        self.groups = [(key, size) for key, size in groups if size]  # [(group key, rows)] in group order
+        self.order = tuple(order)
+
+    def count(self):
+        return sum(size for _, size in self.groups)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step is not None:
+            raise TypeError("GroupedResults can only be sliced, e.g. results[20:40].")
+        start, stop = item.start or 0, self.count() if item.stop is None else item.stop
+        spanned, offset, first_row = [], 0, 0
+        for key, size in self.groups:
+            if first_row + size > start and first_row < stop:
+                if not spanned:
+                    offset = start - first_row
+                spanned.append(key)
+            first_row += size
+        if not spanned or stop <= start:
+            return self.queryset.none()
+        if len(spanned) == 1:
+            rows = self.queryset.filter(**{self.field: spanned[0]}).order_by(*self.order)
+        else:
+            group_order = models.Case(
+                *(models.When(**{self.field: key}, then=rank) for rank, key in enumerate(spanned)),
+                output_field=models.IntegerField(),
+            )
+            rows = self.queryset.filter(**{f"{self.field}__in": spanned}).order_by(group_order, *self.order)
+        return rows[offset : offset + stop - start]

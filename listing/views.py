@@ -1,0 +1,127 @@
+"""The filtered-list view: strict filtering, clear errors, facet counts, active-filter tags and
+CSV/JSON exports of the whole filtered set.
+
+django-filter ignores unknown parameters and, on an invalid form, ``filterset.qs`` is only partly
+filtered. So the view renders ``object_list`` itself: nothing at all when the form is invalid,
+with status 400 and the form's errors on the page (a JSON error body for exports), and a notice
+naming any unknown parameter.
+"""
+
+from django.utils.translation import gettext as _
+from django_filters.views import FilterView
+
+from listing import exports
+from listing.facets import FacetedFilterSet
+from listing.querystring import choice_key_and_label, with_changes, without_value
+
+# Query parameters the list pages understand besides their filters.
+PAGING_PARAMETERS = {"page", "format"}
+
+
+class FilteredListView(FilterView):
+    strict = True
+    nav_section = None
+    export_name = None  # file name stem of the CSV/JSON exports; None: no exports
+    export_columns = ()
+    export_row = None  # a function (obj, absolute) -> dict of export_columns
+
+    def get(self, request, *args, **kwargs):
+        fmt = exports.requested_format(request)
+        if fmt == "html":
+            return super().get(request, *args, **kwargs)
+        if fmt not in exports.EXPORT_FORMATS or not self.export_name:
+            return exports.unknown_format_error(fmt)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_valid():
+            errors = self.filterset.form.errors.get_json_data()
+            return exports.json_error(_("Some filters are not valid."), errors=errors)
+        return self.export(fmt, self.filterset.qs)
+
+    def export(self, fmt, queryset):
+        absolute = self.request.build_absolute_uri
+        rows = (self.export_row(obj, absolute) for obj in exports.iterate(queryset))
+        if fmt == "csv":
+            return exports.csv_response(rows, self.export_columns, f"{self.export_name}.csv")
+        return exports.json_response(
+            {
+                "count": queryset.count(),
+                "filters": self.applied_parameters(),
+                "columns": list(self.export_columns),
+                "results": list(rows),
+            },
+            filename=f"{self.export_name}.json",
+        )
+
+    def applied_parameters(self):
+        """The filter parameters of the request that carry a value, e.g. {"sector": ["transportation"]}."""
+        applied = {}
+        for name in self.request.GET:
+            values = [value for value in self.request.GET.getlist(name) if value]
+            if name in self.filterset.filters and values:
+                applied[name] = values
+        return applied
+
+    def export_url(self, fmt):
+        return with_changes(self.request.GET, {"page": None, "format": fmt})
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET  # bound even when empty, so every page load validates
+        return kwargs
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        tally = self.filterset.tally() if isinstance(self.filterset, FacetedFilterSet) else None
+        if tally is not None:
+            paginator.count = tally.total  # the facet counts' sum: no COUNT(*) query (a cached_property)
+        return paginator
+
+    def render_to_response(self, context, **response_kwargs):
+        if not self.filterset.is_valid():
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+    def unknown_parameters(self):
+        known = set(self.filterset.filters) | PAGING_PARAMETERS
+        return sorted(key for key in self.request.GET if key not in known)
+
+    def active_filters(self):
+        """Each applied filter value as (parameter, label, value label, URL that removes it)."""
+        form = self.filterset.form
+        if not form.is_valid():
+            return []
+        active = []
+        for name, value in form.cleaned_data.items():
+            if name == "ordering" or value in (None, "", []) or (hasattr(value, "exists") and not value):
+                continue
+            field = form.fields[name]
+            values = list(value) if isinstance(value, (list, tuple)) or hasattr(value, "model") else [value]
+            for item in values:
+                key, label = choice_key_and_label(field, item)
+                active.append(
+                    {
+                        "name": name,
+                        "field_label": field.label,
+                        "label": label,
+                        "remove_url": "?" + without_value(self.request.GET, name, key if len(values) > 1 else None),
+                    }
+                )
+        return active
+
+    def get_context_data(self, **kwargs):
+        if isinstance(self.filterset, FacetedFilterSet):
+            self.filterset.label_choices_with_counts()
+        context = super().get_context_data(**kwargs)
+        paginator = context.get("paginator")
+        context.update(
+            nav_section=self.nav_section,
+            result_count=paginator.count if paginator else len(context["object_list"]),
+            filter_errors=self.filterset.form.errors if not self.filterset.is_valid() else None,
+            active_filters=self.active_filters(),
+            unknown_parameters=self.unknown_parameters(),
+            clear_url=self.request.path,
+            export_links=[(fmt.upper(), self.export_url(fmt)) for fmt in exports.EXPORT_FORMATS]
+            if self.export_name and self.filterset.is_valid()
+            else [],
+        )
+        return context

@@ -1,0 +1,72 @@
+"""The site's own pages, composed from both apps: the home dashboard, the health check, robots.txt, the icon."""
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.worldmap import map_points
+from projects.models import Case, City, KeyFigure, Sector
+from rankings.selectors import indices_with_results, with_trends
+
+NEWEST_CASES = 6
+# The home map draws every sister and friendship city, then places of cases up to this many points:
+# beyond a few hundred, points only hide each other and the page grows (each point is a link).
+HOME_MAP_LIMIT = 400
+
+
+def home_map_cities():
+    """Published sister and friendship cities, then places of published cases, each by name: at most
+    HOME_MAP_LIMIT. The places are asked for even when the partners fill the map (one row, dropped), so
+    that the page runs the same queries whatever the data."""
+    cities = City.objects.published().select_related("country").order_by("name", "slug")
+    partners = list(cities.partners()[:HOME_MAP_LIMIT])
+    remaining = HOME_MAP_LIMIT - len(partners)
+    return partners + list(cities.case_places()[: max(remaining, 1)])[:remaining]
+
+
+def home(request):
+    indices = [index for index in with_trends(indices_with_results()) if index.trend]
+    figures = list(KeyFigure.objects.all())
+    return render(
+        request,
+        "home.html",
+        {
+            "figures": figures,
+            "figures_as_of": max((figure.as_of for figure in figures), default=None),
+            "sectors": Sector.objects.with_documented_counts(),
+            "indices": indices,
+            "newest_cases": Case.objects.published().for_listing().newest_first()[:NEWEST_CASES],
+            "nav_section": "home",
+            "map": map_points(home_map_cities()),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For monitors: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return JsonResponse({"status": "error", "database": str(error.__class__.__name__)}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def favicon(request):
+    """The site's icon at the address browsers ask for when a page names none (the admin's pages)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+@require_GET
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /*?*format=", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
