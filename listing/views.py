@@ -21,6 +21,7 @@ PAGING_PARAMETERS = {"page", "format"}
 class FilteredListView(FilterView):
     strict = True
     nav_section = None
+    noun = None  # what the list holds, for the sentences of includes/_list_status.html: "case", "city"...
     export_name = None  # file name stem of the CSV/JSON exports; None: no exports
     export_columns = ()
     export_row = None  # a function (obj, absolute) -> dict of export_columns
@@ -115,6 +116,7 @@ class FilteredListView(FilterView):
         paginator = context.get("paginator")
         context.update(
             nav_section=self.nav_section,
+            noun=self.noun,
             result_count=paginator.count if paginator else len(context["object_list"]),
             filter_errors=self.filterset.form.errors if not self.filterset.is_valid() else None,
             active_filters=self.active_filters(),

@@ -7,17 +7,14 @@ the page can show, never an exception. Both build on ``published()``.
 import django_filters
 from django import forms
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core import i18n
 from core.content import YEAR_MAX, YEAR_MIN
 from listing.facets import FacetedFilterSet
+from listing.filters import RELEVANCE, PublishedFilterSet, StableOrderingFilter, in_page_language, search_field
 from listing.forms import FilterForm
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
-
-SEARCH_MAX_LENGTH = 100
 
 
 class UpperCaseMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
@@ -71,47 +68,21 @@ class CaseFilterForm(FilterForm):
         return data
 
 
-RELEVANCE = "relevance"
+def country_filter(model):
+    """Countries by ISO code, any of several, among the countries of published ``model`` rows."""
+    return CountryMultipleFilter(
+        field_name="country__code",
+        to_field_name="code",
+        queryset=countries_of(model),
+        label=_("Country"),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sorts by the chosen field, then by slug, so that pages never overlap or skip a row.
-
-    With ``relevance=True`` it also offers "relevance": the text search's best matches first,
-    which is the default order whenever there is a search.
-    """
-
-    def __init__(self, *args, relevance=False, choice_labels=None, **kwargs):
-        # ``choice_labels`` names every choice, descending ones included ("-title": "Title (Z–A)"):
-        # django-filter's own ``field_labels`` only names the ascending ones.
-        if choice_labels:
-            kwargs["choices"] = list(choice_labels.items())
-        super().__init__(*args, **kwargs)
-        if relevance:
-            self.extra["choices"] = [(RELEVANCE, _("Relevance (with a search)")), *self.extra["choices"]]
-
-    def filter(self, qs, value):
-        params = [param for param in value or () if param]  # "ordering=title,," validates as ["title", "", ""]
-        searched = RELEVANCE in qs.query.annotations
-        if params in ([], [RELEVANCE]):
-            return qs.order_by(f"-{RELEVANCE}", in_page_language("title"), "slug") if searched else qs
-        fields = [self.get_ordering_value(param) for param in params if param != RELEVANCE]
-        return qs.order_by(*map(in_page_language, fields), "slug")
-
-
-# Text fields with a Korean twin (``<field>_ko``): on Korean pages they sort by the Korean text.
-KOREAN_SORT_FIELDS = {"title", "name", "country__name"}
-
-
-def in_page_language(field):
-    """An ``order_by`` term for ``field`` ("name", "-title"...) that sorts Korean pages by the Korean text
-    where there is one (Hangul syllables sort in dictionary order by code point), else by the English."""
-    descending = field.startswith("-")
-    name = field.lstrip("-")
-    if name not in KOREAN_SORT_FIELDS or not i18n.is_korean():
-        return field
-    expression = Coalesce(NullIf(F(f"{name}_ko"), Value("")), F(name))
-    return expression.desc() if descending else expression.asc()
+def region_filter():
+    return django_filters.ChoiceFilter(
+        field_name="country__region", choices=Region.choices, label=_("Region"), empty_label=_("Any region")
+    )
 
 
 def countries_of(model):
@@ -125,16 +96,7 @@ def countries_of(model):
     return countries
 
 
-def search_field():
-    return django_filters.CharFilter(
-        method="search",
-        label=_("Search"),
-        max_length=SEARCH_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-
-
-class CaseFilter(FacetedFilterSet):
+class CaseFilter(PublishedFilterSet, FacetedFilterSet):
     facets = {
         "sector": "sector__slug",
         "country": "country__code",
@@ -159,16 +121,8 @@ class CaseFilter(FacetedFilterSet):
         label=_("Category"),
         empty_label=_("Any category"),
     )
-    country = CountryMultipleFilter(
-        field_name="country__code",
-        to_field_name="code",
-        queryset=countries_of(Case),
-        label=_("Country"),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    region = django_filters.ChoiceFilter(
-        field_name="country__region", choices=Region.choices, label=_("Region"), empty_label=_("Any region")
-    )
+    country = country_filter(Case)
+    region = region_filter()
     city = django_filters.ModelChoiceFilter(
         method="filter_city",
         to_field_name="slug",
@@ -199,11 +153,6 @@ class CaseFilter(FacetedFilterSet):
         model = Case
         form = CaseFilterForm
         fields = ["q", "sector", "category", "country", "region", "city", "kind", "year_from", "year_to"]
-
-    def __init__(self, data=None, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = Case.objects.published()
-        super().__init__(data, queryset, **kwargs)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -247,23 +196,15 @@ class CaseFilter(FacetedFilterSet):
         return queryset.filter(Q(year_start__lte=value) | Q(year_start__isnull=True, year_end__lte=value))
 
 
-class CityFilter(FacetedFilterSet):
+class CityFilter(PublishedFilterSet, FacetedFilterSet):
     facets = {"relationship": "relationship", "country": "country__code", "region": "country__region"}
 
     q = search_field()
     relationship = django_filters.ChoiceFilter(
         choices=Relationship.choices, label=_("Relationship with Seoul"), empty_label=_("Any relationship")
     )
-    country = CountryMultipleFilter(
-        field_name="country__code",
-        to_field_name="code",
-        queryset=countries_of(City),
-        label=_("Country"),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    region = django_filters.ChoiceFilter(
-        field_name="country__region", choices=Region.choices, label=_("Region"), empty_label=_("Any region")
-    )
+    country = country_filter(City)
+    region = region_filter()
     ordering = StableOrderingFilter(
         fields=(("name", "name"), ("country__name", "country"), ("relationship_year", "year")),
         choice_labels={
@@ -281,11 +222,6 @@ class CityFilter(FacetedFilterSet):
         model = City
         form = FilterForm
         fields = ["q", "relationship", "country", "region"]
-
-    def __init__(self, data=None, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = City.objects.published()
-        super().__init__(data, queryset, **kwargs)
 
     def search(self, queryset, name, value):
         value = value.strip()

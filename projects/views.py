@@ -4,10 +4,11 @@ from django.urls import reverse
 
 from core.worldmap import map_points
 from listing.exports import page_or_json
+from listing.filters import in_page_language
 from listing.paging import GroupedResults
 from listing.views import FilteredListView
 from projects.exports import CASE_COLUMNS, CITY_COLUMNS, case_row, category_row, city_row, sector_row
-from projects.filters import CaseFilter, CityFilter, in_page_language
+from projects.filters import CaseFilter, CityFilter
 from projects.models import Case, CaseCategory, City, Sector
 
 RELATED_CASES = 5
@@ -28,6 +29,7 @@ class CaseListView(FilteredListView):
     template_name = "projects/case_list.html"
     paginate_by = settings.CASES_PER_PAGE
     nav_section = "cases"
+    noun = "case"
     export_name = "seoul-city-diplomacy-cases"
     export_columns = CASE_COLUMNS
     export_row = staticmethod(case_row)
@@ -57,6 +59,7 @@ class CityListView(FilteredListView):
     template_name = "projects/city_list.html"
     paginate_by = settings.CITIES_PER_PAGE
     nav_section = "cities"
+    noun = "city"
     export_name = "seoul-city-diplomacy-cities"
     export_columns = CITY_COLUMNS
     export_row = staticmethod(city_row)

@@ -35,6 +35,7 @@ class OrganizationListView(FilteredListView):
     filterset_class = OrganizationFilter
     template_name = "rankings/organization_list.html"
     nav_section = "organizations"
+    noun = "organization"
     export_name = "seoul-international-organizations"
     export_columns = ORGANIZATION_COLUMNS
     export_row = staticmethod(organization_row)

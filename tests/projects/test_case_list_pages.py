@@ -72,7 +72,7 @@ def every_page(client, url, rows):
 def test_every_page_of_the_default_order_holds_the_rows_a_plain_sort_gives(client, prefix, query, filters):
     from django.utils import translation
 
-    from projects.filters import in_page_language
+    from listing.filters import in_page_language
 
     with translation.override("ko" if prefix else "en"):
         order = ("sector__order", "sector__slug", in_page_language("title"), "slug")

@@ -1,0 +1,72 @@
+"""Filters every list shares: the published base, a text search box, and a stable, language-aware order."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext_lazy as _
+
+from core import i18n
+
+SEARCH_MAX_LENGTH = 100
+
+
+class PublishedFilterSet(django_filters.FilterSet):
+    """Filters the model's published rows, unless a view passes another queryset."""
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = self._meta.model.objects.published()
+        super().__init__(data, queryset, **kwargs)
+
+
+def search_field():
+    return django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+RELEVANCE = "relevance"
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorts by the chosen field, then by slug, so that pages never overlap or skip a row.
+
+    With ``relevance=True`` it also offers "relevance": the text search's best matches first,
+    which is the default order whenever there is a search.
+    """
+
+    def __init__(self, *args, relevance=False, choice_labels=None, **kwargs):
+        # ``choice_labels`` names every choice, descending ones included ("-title": "Title (Z–A)"):
+        # django-filter's own ``field_labels`` only names the ascending ones.
+        if choice_labels:
+            kwargs["choices"] = list(choice_labels.items())
+        super().__init__(*args, **kwargs)
+        if relevance:
+            self.extra["choices"] = [(RELEVANCE, _("Relevance (with a search)")), *self.extra["choices"]]
+
+    def filter(self, qs, value):
+        params = [param for param in value or () if param]  # "ordering=title,," validates as ["title", "", ""]
+        searched = RELEVANCE in qs.query.annotations
+        if params in ([], [RELEVANCE]):
+            return qs.order_by(f"-{RELEVANCE}", in_page_language("title"), "slug") if searched else qs
+        fields = [self.get_ordering_value(param) for param in params if param != RELEVANCE]
+        return qs.order_by(*map(in_page_language, fields), "slug")
+
+
+# Text fields with a Korean twin (``<field>_ko``): on Korean pages they sort by the Korean text.
+KOREAN_SORT_FIELDS = {"title", "name", "country__name"}
+
+
+def in_page_language(field):
+    """An ``order_by`` term for ``field`` ("name", "-title"...) that sorts Korean pages by the Korean text
+    where there is one (Hangul syllables sort in dictionary order by code point), else by the English."""
+    descending = field.startswith("-")
+    name = field.lstrip("-")
+    if name not in KOREAN_SORT_FIELDS or not i18n.is_korean():
+        return field
+    expression = Coalesce(NullIf(F(f"{name}_ko"), Value("")), F(name))
+    return expression.desc() if descending else expression.asc()
