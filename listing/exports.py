@@ -7,7 +7,6 @@ or a carriage return is prefixed with an apostrophe, so no formula runs. Numbers
 import csv
 import datetime
 import decimal
-import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse, StreamingHttpResponse
@@ -81,10 +80,6 @@ def unknown_format_error(fmt):
 def iterate(queryset):
     """Rows of a large queryset without holding them all in memory (prefetches still apply)."""
     return queryset.iterator(chunk_size=CHUNK_SIZE)
-
-
-def dumps(payload):
-    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 def page_or_json(request, template_name, context, payload):

@@ -123,7 +123,7 @@ class FacetedFilterSet(django_filters.FilterSet):
 
         A facet on a related row's field ("sector__slug") is grouped by the foreign key ("sector") and
         the keys translated afterwards, one small query per related table: joining them first would make
-        the database carry their columns through the grouping of every row (twice the time at 100,000 cases).
+        the database carry their columns through the grouping of every row (bench/README.md, "Design choices").
         """
         model = self.queryset.model
         columns = {}  # facet: (column grouped by, field of the related row or None)

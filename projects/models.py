@@ -73,8 +73,8 @@ def row_count(rows):
     """How many rows ``rows`` (a queryset with an ``OuterRef``) holds, as a correlated subquery, 0 if none.
 
     COUNT(*) as a plain function, not an aggregate: no GROUP BY in the subquery, which PostgreSQL then
-    answers from an index where it can (for the sectors' counts: 24 ms against 110 ms with a GROUP BY
-    that read the table rows too, at 100,000 cases). Run for the rows fetched only.
+    answers from an index where it can, where a GROUP BY reads the table rows too. Run for the rows
+    fetched only.
     """
     counted = rows.order_by().annotate(count=models.Func(template="COUNT(*)", output_field=models.IntegerField()))
     return Coalesce(Subquery(counted.values("count"), output_field=models.IntegerField()), 0)
@@ -82,8 +82,7 @@ def row_count(rows):
 
 def published_case_count(field):
     """How many published cases point at the row through ``field`` ("sector", "category"): the
-    'documented' count the site shows. A join and GROUP BY read every case of every sector first
-    (104 ms for the 7 sectors at 100,000 cases, against 24 ms for ``row_count``)."""
+    'documented' count the site shows; a join and GROUP BY would read every case of every sector first."""
     return row_count(Case.objects.filter(**{field: OuterRef("pk")}, status=Status.PUBLISHED))
 
 
@@ -143,9 +142,9 @@ class CityQuerySet(PublishableQuerySet, SlugQuerySet):
     def case_places(self):
         """Places with no formal tie to Seoul where a published case took place.
 
-        Kept apart from ``partners()``: "a partner OR a place with a published case" in one query made
-        PostgreSQL hash every case link first (140 ms at 100,000 cases); alone, the EXISTS is a semi-join
-        that reads the links of the cities it returns.
+        Kept apart from ``partners()``: "a partner OR a place with a published case" in one query makes
+        PostgreSQL hash every case link first; alone, the EXISTS is a semi-join that reads the links of
+        the cities it returns.
         """
         published_case = Case.cities.through.objects.filter(city=OuterRef("pk"), case__status=Status.PUBLISHED)
         return self.filter(relationship=Relationship.NONE).filter(Exists(published_case))
@@ -154,10 +153,10 @@ class CityQuerySet(PublishableQuerySet, SlugQuerySet):
         """With the country and ``case_count``, the number of published cases that name the city.
 
         The count is a correlated subquery, run for the rows fetched only: a page of /cities/ reads the
-        links of its 20 cities (9 ms at 100,000 cases), where a GROUP BY over the join read every link of
-        every city first (220 ms), and the paginator's and the facets' queries no longer join the cases.
-        Fetching every city this way costs about 0.2 ms a city (0.4 s for 2,000): a query that needs
-        them all without the counts (the map of /cities/) leaves ``for_listing()`` out.
+        links of its 20 cities, where a GROUP BY over the join reads every link of every city first, and
+        the paginator's and the facets' queries do not join the cases. It costs a little for each city
+        fetched, so a query that needs them all without the counts (the map of /cities/) leaves
+        ``for_listing()`` out.
         """
         # (case, city) is unique: each link is one case, no DISTINCT needed.
         published_links = Case.cities.through.objects.filter(city=OuterRef("pk"), case__status=Status.PUBLISHED)
