@@ -15,6 +15,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Model
 
 from core.cache import generation
+from listing.forms import RowsReadOnce
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +139,12 @@ class FacetedFilterSet(django_filters.FilterSet):
             fields = sorted({rest for grouped_by, rest in columns.values() if grouped_by == column and rest})
             keys = {row[position] for row in rows} - {None}
             if fields and keys:
-                targets = model._meta.get_field(column).related_model._base_manager.filter(pk__in=keys)
+                related_model = model._meta.get_field(column).related_model
+                known = self.rows_read(column, related_model)
+                if known is not None and keys <= known.keys():
+                    translations[column] = {pk: {field: getattr(known[pk], field) for field in fields} for pk in keys}
+                    continue
+                targets = related_model._base_manager.filter(pk__in=keys)
                 translations[column] = {
                     pk: dict(zip(fields, values, strict=True)) for pk, *values in targets.values_list("pk", *fields)
                 }
@@ -151,6 +157,16 @@ class FacetedFilterSet(django_filters.FilterSet):
                 values.append(translations[column][value][rest] if rest and value is not None else value)
             cells.append((tuple(values), row[-1]))
         return cells
+
+    def rows_read(self, column, related_model):
+        """{primary key: row} of ``related_model`` as a facet's form field on ``column`` already read it
+        (``RowsReadOnce``), or None: the page then reads the table once, not once more to count."""
+        for name, path in self.facets.items():
+            field = self.form.fields.get(name)
+            on_column = path.partition("__")[0] == column and isinstance(field, RowsReadOnce)
+            if on_column and field.queryset.model is related_model:
+                return {obj.pk: obj for obj in field.queryset}
+        return None
 
     def facet_cache_key(self):
         """What the cells depend on: the class, the rows it counts in (the base queryset's SQL, without its
@@ -229,11 +245,8 @@ class FacetedFilterSet(django_filters.FilterSet):
         """Put each choice's count in its label, e.g. "Transportation (3)"; a choice with none says (0)."""
         for name, counts in self.facet_counts().items():
             field = self.form.fields[name]
-            key = getattr(field, "to_field_name", None)
-            if key:
-                field.label_from_instance = lambda obj, key=key, counts=counts: (
-                    f"{obj} ({counts.get(getattr(obj, key), 0)})"
-                )
+            if isinstance(field, RowsReadOnce):
+                field.counts = counts
             else:
                 field.choices = [
                     (value, f"{label} ({counts.get(value, 0)})" if value else label) for value, label in field.choices

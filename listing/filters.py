@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from core import i18n
+from listing.forms import RowChoiceField, RowMultipleChoiceField
 
 SEARCH_MAX_LENGTH = 100
 
@@ -18,6 +19,33 @@ class PublishedFilterSet(django_filters.FilterSet):
         if queryset is None:
             queryset = self._meta.model.objects.published()
         super().__init__(data, queryset, **kwargs)
+
+
+class RowChoiceFilter(django_filters.ModelChoiceFilter):
+    """One row of a related table by its key (e.g. a category by slug); the list is filtered by the
+    foreign key, and the table is read once per page (``RowsReadOnce``)."""
+
+    field_class = RowChoiceField
+
+
+class RowMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Rows of a related table by key, any of several (e.g. sectors by slug). The list is filtered by the
+    foreign key column (``field_name`` names the relation itself, not a field of the related row), and the
+    table is read once per page (``RowsReadOnce``).
+
+    Without django-filter's DISTINCT by default: where each listed row has one related row (a case's
+    sector, its country), no row can repeat, and DISTINCT makes the database sort every matching row to
+    return one page.
+    """
+
+    field_class = RowMultipleChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def get_filter_predicate(self, v):
+        return {self.field_name: v}
 
 
 def search_field():

@@ -23,6 +23,61 @@ class ChoicesInOneQuery(django_filters.fields.ModelChoiceIterator):
             yield self.choice(obj)
 
 
+class RowsReadOnce:
+    """A model choice field that reads its table once per form.
+
+    The choices, the rows the submitted keys name and the labels with their counts all come from one
+    evaluation of ``queryset`` (iterating it again reads its result cache), so a filter value takes one
+    form from the URL on: the key ("transportation") becomes the row, and the row is what filters the
+    list (by its primary key) and what the facets and the page read.
+    """
+
+    counts = None  # {key: results}, set by FacetedFilterSet.label_choices_with_counts; shown after each label
+
+    def key_of(self, obj):
+        return str(getattr(obj, self.to_field_name or "pk"))
+
+    def rows_by_key(self):
+        return {self.key_of(obj): obj for obj in self.queryset}
+
+    def row_for(self, key):
+        """The row whose key is ``key``, or a "not one of the choices" error naming it."""
+        row = self.rows_by_key().get(str(key))
+        if row is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
+            )
+        return row
+
+    def label_from_instance(self, obj):
+        label = super().label_from_instance(obj)
+        if self.counts is None:
+            return label
+        return f"{label} ({self.counts.get(getattr(obj, self.to_field_name or 'pk'), 0)})"
+
+
+class RowChoiceField(RowsReadOnce, django_filters.fields.ModelChoiceField):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return self.row_for(value)
+
+
+class RowMultipleChoiceField(RowsReadOnce, django_filters.fields.ModelMultipleChoiceField):
+    def clean(self, value):
+        """The chosen rows, in the order given, each once; [] for none."""
+        value = self.prepare_value(value)
+        if not value:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if not isinstance(value, (list, tuple)):
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        rows = list(dict.fromkeys(self.row_for(key) for key in value))
+        self.run_validators(value)
+        return rows
+
+
 class FilterForm(forms.Form):
     """The filter form with KRDS classes on its widgets and ARIA state on invalid fields.
 

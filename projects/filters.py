@@ -12,12 +12,20 @@ from django.utils.translation import gettext_lazy as _
 
 from core.content import YEAR_MAX, YEAR_MIN
 from listing.facets import FacetedFilterSet
-from listing.filters import RELEVANCE, PublishedFilterSet, StableOrderingFilter, in_page_language, search_field
-from listing.forms import FilterForm
+from listing.filters import (
+    RELEVANCE,
+    PublishedFilterSet,
+    RowChoiceFilter,
+    RowMultipleChoiceFilter,
+    StableOrderingFilter,
+    in_page_language,
+    search_field,
+)
+from listing.forms import FilterForm, RowMultipleChoiceField
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
 
 
-class UpperCaseMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+class UpperCaseMultipleChoiceField(RowMultipleChoiceField):
     """Accepts ``country=th`` as well as ``country=TH``."""
 
     def clean(self, value):
@@ -26,18 +34,10 @@ class UpperCaseMultipleChoiceField(django_filters.fields.ModelMultipleChoiceFiel
         return super().clean(value)
 
 
-class CountryMultipleFilter(django_filters.ModelMultipleChoiceFilter):
-    """Countries by ISO code, any of several.
-
-    Without django-filter's DISTINCT: a case or a city has one country, so no row can repeat, and
-    DISTINCT makes PostgreSQL sort every matching row to return a page of 20.
-    """
+class CountryMultipleFilter(RowMultipleChoiceFilter):
+    """Countries by ISO code, any of several (a case or a city has one country: no DISTINCT)."""
 
     field_class = UpperCaseMultipleChoiceField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("distinct", False)
-        super().__init__(*args, **kwargs)
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -71,7 +71,7 @@ class CaseFilterForm(FilterForm):
 def country_filter(model):
     """Countries by ISO code, any of several, among the countries of published ``model`` rows."""
     return CountryMultipleFilter(
-        field_name="country__code",
+        field_name="country",
         to_field_name="code",
         queryset=countries_of(model),
         label=_("Country"),
@@ -106,15 +106,14 @@ class CaseFilter(PublishedFilterSet, FacetedFilterSet):
     }
 
     q = search_field()
-    sector = django_filters.ModelMultipleChoiceFilter(
-        distinct=False,  # one sector per case: no row to repeat (see CountryMultipleFilter)
-        field_name="sector__slug",
+    sector = RowMultipleChoiceFilter(
+        field_name="sector",
         to_field_name="slug",
-        queryset=Sector.objects.all(),
+        queryset=Sector.objects.order_by("order", "slug"),  # the default order's groups (CaseListView)
         label=_("Sector"),
         widget=forms.CheckboxSelectMultiple,
     )
-    category = django_filters.ModelChoiceFilter(
+    category = RowChoiceFilter(
         field_name="category",
         to_field_name="slug",
         queryset=CaseCategory.objects.select_related("sector"),

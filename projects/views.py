@@ -48,8 +48,8 @@ class CaseListView(FilteredListView):
         tally = self.filterset.tally()
         if tally is not None and tuple(queryset.query.order_by) == self.default_order():
             counts = tally.selected["sector"]
-            sectors = Sector.objects.order_by("order", "slug").values_list("slug", "pk")  # the default order's
-            groups = [(pk, counts.get(slug, 0)) for slug, pk in sectors]
+            sectors = self.filterset.form.fields["sector"].queryset  # in the default order, read once a page
+            groups = [(sector.pk, counts.get(sector.slug, 0)) for sector in sectors]
             queryset = GroupedResults(queryset, "sector", groups, within_a_sector())
         return super().paginate_queryset(queryset, page_size)
 
