@@ -1,6 +1,21 @@
-"""Paging a list in the order of its groups without sorting every row."""
+"""Paging: a paginator told its count, and a list in the order of its groups without sorting every row."""
 
+from django.core.paginator import Paginator
 from django.db import models
+from django.utils.functional import cached_property
+
+
+class CountedPaginator(Paginator):
+    """A Paginator given the number of rows when it is already known (the facet counts sum to it), so
+    that it does not ask the database again; without ``count`` it counts as Django's does."""
+
+    def __init__(self, object_list, per_page, *args, count=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return super().count if self.known_count is None else self.known_count
 
 
 class GroupedResults:

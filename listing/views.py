@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 
 from listing import exports
 from listing.facets import FacetedFilterSet
+from listing.paging import CountedPaginator
 from listing.querystring import choice_key_and_label, with_changes, without_value
 
 # Query parameters the list pages understand besides their filters.
@@ -70,12 +71,12 @@ class FilteredListView(FilterView):
         kwargs["data"] = self.request.GET  # bound even when empty, so every page load validates
         return kwargs
 
+    paginator_class = CountedPaginator
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
         tally = self.filterset.tally() if isinstance(self.filterset, FacetedFilterSet) else None
-        if tally is not None:
-            paginator.count = tally.total  # the facet counts' sum: no COUNT(*) query (a cached_property)
-        return paginator
+        # The facet counts sum to the number of results: the paginator need not count them again.
+        return super().get_paginator(queryset, per_page, count=tally.total if tally else None, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         if not self.filterset.is_valid():

@@ -30,9 +30,13 @@ TWINS = ("title", "summary", "note", "source", "description", "measures", "name"
 UNIT_SPACED = re.compile(r"\d\s+(?:건|개|위|%|년|곳)")
 DASHED_RANGE = re.compile(r"(?:\d|%\([a-z_]+\)s)\s*[–—]\s*(?:\d|%\([a-z_]+\)s)")
 COLON_AFTER_FINITE_ENDING = re.compile(r"(?:다|오|요|까)[.!?]?\s*:")
-PARTICLE_FALLBACK = re.compile(r"은\(는\)|는\(은\)|이\(가\)|가\(이\)|을\(를\)|를\(을\)|와\(과\)|과\(와\)|\(으\)로|\(이\)라")
+PARTICLE_FALLBACK = re.compile(
+    r"은\(는\)|는\(은\)|이\(가\)|가\(이\)|을\(를\)|를\(을\)|와\(과\)|과\(와\)|\(으\)로|\(이\)라"
+)
 DATE = r"(?:\d{4}(?:-\d{2}(?:-\d{2})?)?|n\.d\.)"
-CITATION = re.compile(r"^(?P<outlet>[^|]+?) \| (?P<title>[^|]+?) \| (?P<date>" + DATE + r")(?: \| (?P<url>https?://\S+))?$")
+CITATION = re.compile(
+    r"^(?P<outlet>[^|]+?) \| (?P<title>[^|]+?) \| (?P<date>" + DATE + r")(?: \| (?P<url>https?://\S+))?$"
+)
 
 
 def _unquote(text):
@@ -111,14 +115,12 @@ def test_ranges_use_a_tilde_not_a_dash():
 
 
 def test_no_sentence_ends_with_a_colon():
-    found = [
-        f"{where}: {text}" for where, text in korean_texts() if COLON_AFTER_FINITE_ENDING.search(text)
-    ]
+    found = [f"{where}: {text}" for where, text in korean_texts() if COLON_AFTER_FINITE_ENDING.search(text)]
     assert not found, "\n".join(found)
 
 
 def test_every_colon_ended_msgstr_is_a_noun_label():
-    for msgid, msgstrs in catalogue_entries():
+    for _msgid, msgstrs in catalogue_entries():
         for msgstr in msgstrs:
             if msgstr.rstrip().endswith(":"):
                 assert len(msgstr) < 40 and not re.search(r"[.!?]", msgstr), msgstr
@@ -141,9 +143,9 @@ def test_every_filled_english_content_field_has_a_korean_twin():
     for name, record in fixture_records():
         fields = record["fields"]
         for field in TWINS:
-            if f"{field}_ko" in fields and str(fields.get(field) or "").strip():
-                if not str(fields[f"{field}_ko"] or "").strip():
-                    missing.append(f"{name} {record['model']} {fields.get('slug', '')}: {field}_ko")
+            filled = f"{field}_ko" in fields and str(fields.get(field) or "").strip()
+            if filled and not str(fields[f"{field}_ko"] or "").strip():
+                missing.append(f"{name} {record['model']} {fields.get('slug', '')}: {field}_ko")
     assert not missing, "\n".join(missing)
 
 
@@ -169,7 +171,7 @@ def test_citations_are_outlet_title_date_address_and_the_korean_lines_match():
         if len(english) != len(korean):
             problems.append(f"{where}: {len(english)} source lines but {len(korean)} source_ko lines")
             continue
-        for line, line_ko in zip(english, korean):
+        for line, line_ko in zip(english, korean, strict=True):
             match, match_ko = CITATION.match(line), CITATION.match(line_ko)
             if not match or not match_ko:
                 problems.append(f"{where}: not outlet | title | date | address: {line if not match else line_ko}")
@@ -181,7 +183,7 @@ def test_citations_are_outlet_title_date_address_and_the_korean_lines_match():
 
 
 def test_key_figure_units_in_korean_have_no_number_and_no_spaces_around():
-    for name, record in fixture_records():
+    for _name, record in fixture_records():
         if record["model"] == "projects.keyfigure" and record["fields"].get("unit_ko"):
             unit = record["fields"]["unit_ko"]
             assert unit == unit.strip() and not re.search(r"\d", unit), unit

@@ -238,7 +238,9 @@ def test_unknown_parameters_agree_with_their_number_in_english():
 def test_result_counts_in_korean(compiled_locale):
     assert "사례 <strong>12</strong>건이 검색되었습니다." in list_status("ko", result_count=12)
     assert "도시 <strong>1</strong>곳이 검색되었습니다." in list_status("ko", noun="city", result_count=1)
-    assert "알 수 없어 무시한 매개변수 2개: <code>x</code>, <code>y</code>." in list_status("ko", unknown_parameters=["x", "y"])
+    assert "알 수 없어 무시한 매개변수 2개: <code>x</code>, <code>y</code>." in list_status(
+        "ko", unknown_parameters=["x", "y"]
+    )
 
 
 def test_ranks_read_as_each_language_writes_them(compiled_locale):
