@@ -17,6 +17,6 @@ def consistency_report(request):
         **admin.site.each_context(request),
         "title": "Data consistency",
         "checks": checks,
-        "problem_count": sum(len(problems) for _, problems in checks),
+        "problem_count": sum(len(problems) for check, problems in checks if not check.note),
     }
     return TemplateResponse(request, "admin/consistency_report.html", context)

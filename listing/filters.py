@@ -68,6 +68,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     """
 
     def __init__(self, *args, relevance=False, choice_labels=None, **kwargs):
+        kwargs.setdefault("label", _("Sort by"))
         # ``choice_labels`` names every choice, descending ones included ("-title": "Title (Z–A)"):
         # django-filter's own ``field_labels`` only names the ascending ones.
         if choice_labels:

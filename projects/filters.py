@@ -68,6 +68,10 @@ class CaseFilterForm(FilterForm):
         return data
 
 
+# Both lists sort by the country's name, in the page's language.
+BY_COUNTRY = {"country": _("Country (A–Z)"), "-country": _("Country (Z–A)")}
+
+
 def country_filter(model):
     """Countries by ISO code, any of several, among the countries of published ``model`` rows."""
     return CountryMultipleFilter(
@@ -140,12 +144,10 @@ class CaseFilter(PublishedFilterSet, FacetedFilterSet):
             "-sector": _("Sector (reverse)"),
             "title": _("Title (A–Z)"),
             "-title": _("Title (Z–A)"),
-            "country": _("Country (A–Z)"),
-            "-country": _("Country (Z–A)"),
+            **BY_COUNTRY,
             "year": _("Year (oldest first)"),
             "-year": _("Year (newest first)"),
         },
-        label=_("Sort by"),
     )
 
     class Meta:
@@ -209,12 +211,10 @@ class CityFilter(PublishedFilterSet, FacetedFilterSet):
         choice_labels={
             "name": _("Name (A–Z)"),
             "-name": _("Name (Z–A)"),
-            "country": _("Country (A–Z)"),
-            "-country": _("Country (Z–A)"),
+            **BY_COUNTRY,
             "year": _("Year signed (oldest first)"),
             "-year": _("Year signed (newest first)"),
         },
-        label=_("Sort by"),
     )
 
     class Meta:

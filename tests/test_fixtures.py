@@ -5,6 +5,7 @@ the checked facts in the project's shared data notes; see fixtures/README.md.
 """
 
 import json
+import re
 from collections import Counter
 from io import StringIO
 from pathlib import Path
@@ -204,11 +205,22 @@ EXPECTED_CASES = {
 
 
 @pytest.mark.django_db
-def test_twenty_cases_each_with_its_country_sector_and_category(loaded):
-    cases = Case.objects.select_related("country", "sector", "category")
-    assert cases.count() == 20
+def test_the_page_s_twenty_cases_each_with_its_country_sector_and_category(loaded):
+    cases = Case.objects.select_related("country", "sector", "category").filter(slug__in=EXPECTED_CASES)
     found = {c.slug: (c.country.code, c.sector.slug, c.category.slug if c.category else None) for c in cases}
     assert found == EXPECTED_CASES
+
+
+@pytest.mark.django_db
+def test_at_least_forty_cases_each_with_a_source_that_names_outlet_and_date(loaded):
+    """The page's 20 cases and the exports the public record documents (fixtures/README.md)."""
+    cases = Case.objects.published()
+    assert cases.count() >= 40
+    for case in cases:
+        for line in case.source.splitlines():
+            outlet, title, date, *address = [part.strip() for part in line.split(" | ")]
+            assert outlet and title and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?|n\.d\.", date), (case.slug, line)
+            assert all(url.startswith(("https://", "http://")) for url in address), (case.slug, line)
 
 
 @pytest.mark.django_db
@@ -218,6 +230,11 @@ def test_cases_whose_place_is_unconfirmed_have_no_city_and_the_others_do(loaded)
         "colombia-big-data-disaster-prevention",
         "hunan-henan-river-restoration",
         "india-smart-city-ict",
+        # national projects, with no city of their own
+        "ghana-nationwide-water-supply-advice",
+        "thailand-clean-construction-system",
+        "ukraine-clean-construction-system",
+        "philippines-clean-construction-system",
     }
     signal = Case.objects.get(slug="chittagong-chinki-astana-railway-signal")
     assert set(signal.cities.values_list("slug", flat=True)) == {"chittagong", "chinki-astana"}

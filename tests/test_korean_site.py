@@ -85,8 +85,10 @@ def test_the_language_switcher_keeps_the_page_and_its_filters(client, shipped_da
 
 
 def test_english_and_korean_lists_give_the_same_results(client, shipped_data):
-    english = client.get("/cases/?sector=transportation&sector=waterworks")
-    korean_response = client.get("/ko/cases/?sector=transportation&sector=waterworks")
+    query = "?sector=waterworks&sector=urban-planning"  # one page: each language sorts by its own titles
+    english = client.get("/cases/" + query)
+    korean_response = client.get("/ko/cases/" + query)
+    assert english.context["paginator"].num_pages == 1
     assert [case.slug for case in english.context["object_list"]] != []
     assert {case.slug for case in english.context["object_list"]} == {
         case.slug for case in korean_response.context["object_list"]
@@ -96,11 +98,12 @@ def test_english_and_korean_lists_give_the_same_results(client, shipped_data):
 def test_korean_search_finds_korean_titles(client, shipped_data):
     response = client.get("/ko/cases/", {"q": "교통"})
     slugs = {case.slug for case in response.context["object_list"]}
-    assert slugs == {
+    assert {
         "bangkok-transportation-card",
         "colombo-transportation-advice",
         "manila-intelligent-transportation-system",
-    }
+    } <= slugs
+    assert all("교통" in case.title_ko or "교통" in case.summary_ko for case in response.context["object_list"])
     assert client.get("/ko/cities/", {"q": "방콕"}).context["object_list"][0].slug == "bangkok"
 
 

@@ -134,7 +134,8 @@ def test_no_particle_fallbacks():
 @pytest.mark.parametrize("form", sorted(rejected_forms()))
 def test_rejected_terms_do_not_appear(form):
     use = rejected_forms()[form]
-    found = [f"{where}: {text}" for where, text in korean_texts() if form in text]
+    # Citation titles stay in their own language (a press title may say 호치민), so source_ko is left out.
+    found = [f"{where}: {text}" for where, text in korean_texts(include_sources=False) if form in text]
     assert not found, f"“{form}” is not used (write {use}):\n" + "\n".join(found)
 
 

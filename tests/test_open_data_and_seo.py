@@ -12,6 +12,7 @@ from django.urls import reverse
 from core.content import Status
 from dataio.layout import FIXTURE_NAMES
 from dataio.open_data import TABLES
+from projects.models import Case
 
 
 def test_data_page_offers_every_table_and_fixture_with_licence_and_dataset_metadata(client, shipped_data):
@@ -43,7 +44,7 @@ def test_tables_hold_only_published_rows(client, shipped_data, make_case):
     make_case("secret-draft", title="Secret draft", status=Status.DRAFT)
     data = client.get(reverse("data_table_json", args=["cases"])).json()
     assert "secret-draft" not in {row["slug"] for row in data["results"]}
-    assert len(data["results"]) == 20
+    assert len(data["results"]) == Case.objects.published().count() >= 40
 
 
 def test_unknown_table_and_fixture_are_404(client, db):
