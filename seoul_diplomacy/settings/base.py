@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from seoul_diplomacy import env
 
@@ -13,6 +15,20 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SECRET_KEY = env.SECRET_KEY
 DEBUG = env.DEBUG
 ALLOWED_HOSTS = env.ALLOWED_HOSTS
+
+
+def site_address(url):
+    """``url`` as the site's address: http(s), a host, no path, query or fragment; no trailing slash."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path.strip("/") or parts.query:
+        raise ImproperlyConfigured(
+            f"DJANGO_SITE_URL must be the site's address, scheme and host only (https://example.org), not {url!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The address every absolute link starts with (core.links.absolute_url); never taken from a request.
+SITE_URL = site_address(env.SITE_URL or "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
