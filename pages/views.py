@@ -1,14 +1,17 @@
 """The site's own pages, composed from both apps: the home dashboard, the health check, robots.txt, the
 icon, and the error pages."""
 
+import math
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -106,3 +109,25 @@ def page_not_found(request, exception):
 
 def server_error(request):
     return error_page("500.html", 500)
+
+
+def login_lockout(request, original_response=None, credentials=None):
+    """The answer to a locked-out admin login (django-axes' ``AXES_LOCKOUT_CALLABLE``): 429 with
+    Retry-After (the cool-off, in seconds), in the site's design.
+
+    The admin's addresses carry no language, so the page is in the language the browser prefers (its
+    language cookie or Accept-Language) and says the same again in the other language.
+    """
+    cool_off = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        response = error_page(
+            "429.html",
+            429,
+            failure_limit=settings.AXES_FAILURE_LIMIT,
+            minutes=math.ceil(cool_off / 60),
+            other_languages=[code for code, _name in settings.LANGUAGES if code != language],
+        )
+    response["Retry-After"] = str(cool_off)
+    response["Content-Language"] = language
+    return response

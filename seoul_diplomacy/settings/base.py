@@ -54,14 +54,16 @@ INSTALLED_APPS = [
 # The apps whose models are the site's content (core.content.content_models), in dependency order.
 CONTENT_APPS = ("projects", "rankings")
 
-# Outermost first. Security headers wrap everything, static files included; the page cache sits inside
-# them (a cached page still gets fresh headers) and outside sessions, CSRF and auth (it sees their
+# Outermost first. Security headers wrap everything, static files included (whitenoise answers a static
+# file without calling what is below it, so every header middleware is above it); the page cache sits
+# inside them (a cached page still gets fresh headers) and outside sessions, CSRF and auth (it sees their
 # cookies, and a hit costs none of their work); axes last, as its documentation asks.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "seoul_diplomacy.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "seoul_diplomacy.middleware.PageCacheMiddleware",
     "seoul_diplomacy.middleware.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,7 +73,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -209,6 +210,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_CLIENT_IP_CALLABLE = "seoul_diplomacy.middleware.client_ip"
 AXES_VERBOSE = False  # logs username and address of each attempt, without the start-up banner
+# A refused login is answered in the site's design and language: 429 with Retry-After (the cool-off).
+AXES_LOCKOUT_CALLABLE = "pages.views.login_lockout"
 TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 
 # Public list pages.
