@@ -113,3 +113,22 @@ def test_head_answers_wherever_get_does(client, site):
         assert head.status_code in {200, 301}, url
         assert head.content == b"", url
         assert head["Content-Type"] == get["Content-Type"], url
+
+
+def test_each_error_page_renders_from_nothing_the_request_sent(rf, db):
+    """The handlers themselves, given a request whose host, path and query would each raise or leak."""
+    from pages import views
+
+    hostile = rf.generic("GET", "/", PATH_INFO="//evil.example/", QUERY_STRING=FLOOD, HTTP_HOST="evil.example")
+    responses = {
+        400: views.bad_request(hostile, Exception("bad")),
+        403: views.permission_denied(hostile, Exception("no")),
+        404: views.page_not_found(hostile, Exception("gone")),
+        500: views.server_error(hostile),
+    }
+    for status, response in responses.items():
+        assert response.status_code == status
+        html = response.content.decode()
+        assert 'id="krds-header"' in html and 'rel="canonical"' not in html, status
+        assert not any(off_site(url) for url in links(response)), status
+        assert "evil.example" not in html.replace("<code>//evil.example/</code>", ""), status
