@@ -205,25 +205,20 @@ def test_the_page_cache_is_off_unless_asked_for(client, case, settings):
 
 
 def page_entries(prefix):
-    return len(list(redis_client().scan_iter(f"{prefix}:*page-cache:page:*")))
+    return set(redis_client().scan_iter(f"{prefix}:*page-cache:page:*"))
 
 
 def test_junk_parameters_never_add_an_entry(client, page_cache, case):
-    """A scanner's or a tracker's parameters the page does not read: 50 requests, no new entry."""
+    """A scanner's or a tracker's parameters the page does not read: 50 requests, no new entry (an entry
+    may expire meanwhile on a slow machine, so the test asks for no key that was not there before)."""
     list_url = reverse("projects:case_list")
-    for url in [list_url, case.get_absolute_url()]:
+    for url in [list_url, case.get_absolute_url(), "/"]:
         client.get(url)
         before = page_entries(page_cache)
         for number in range(50):
-            response = client.get(f"{url}?junk{number}=x&utm_source={number}")
+            response = client.get(f"{url}?junk{number}=x&utm_source={number}&fbclid={number}")
             assert response.status_code == 200 and cache_status(response) is None, url
-        assert page_entries(page_cache) == before, url
-    # The home page reads no parameter at all.
-    client.get("/")
-    before = page_entries(page_cache)
-    for number in range(50):
-        assert cache_status(client.get(f"/?fbclid={number}")) is None
-    assert page_entries(page_cache) == before
+        assert page_entries(page_cache) <= before, url
 
 
 def test_the_parameters_a_page_reads_are_cached_once_however_written(client, page_cache, case):
@@ -234,7 +229,7 @@ def test_the_parameters_a_page_reads_are_cached_once_however_written(client, pag
     assert cache_status(client.get(f"{list_url}?sector={case.sector.slug}&&")) == HIT
     assert cache_status(client.get(f"{list_url}?%73ector={case.sector.slug}")) == HIT
     assert cache_status(client.get(f"{case.get_absolute_url()}?format=json")) == MISS
-    assert page_entries(page_cache) == before + 2
+    assert len(page_entries(page_cache) - before) == 2
 
 
 def test_a_field_flood_is_a_400_with_the_cache_on(client, page_cache, case):
@@ -243,4 +238,4 @@ def test_a_field_flood_is_a_400_with_the_cache_on(client, page_cache, case):
         response = client.get(f"{url}?{flood}")
         assert response.status_code == 400, url
         assert "Bad request" in response.content.decode()
-    assert page_entries(page_cache) == 0
+    assert not page_entries(page_cache)
