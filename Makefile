@@ -70,7 +70,7 @@ clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
 
 # Production mode: gunicorn under the production settings, static files compressed and fingerprinted by
-# collectstatic and served by whitenoise. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS, and in real
+# collectstatic and served by whitenoise. Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DJANGO_SITE_URL, and in real
 # use DATABASE_URL (PostgreSQL) and REDIS_URL; see docs/deployment.md. 2 x cores + 1 sync workers.
 BIND ?= 127.0.0.1:8000
 WORKERS ?= $(shell $(PYTHON) -c "import os; print(2 * os.cpu_count() + 1)")

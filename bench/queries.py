@@ -65,6 +65,7 @@ def setup(database_url, urlconf="seoul_diplomacy.urls"):
         DJANGO_SETTINGS_MODULE="seoul_diplomacy.settings.production",
         DJANGO_SECRET_KEY="bench-only-secret-key-not-for-any-real-site-0123456789abcdefghijklmnop",
         DJANGO_ALLOWED_HOSTS=f"{HOST},127.0.0.1",
+        DJANGO_SITE_URL=f"http://{HOST}",
         DATABASE_URL=database_url,
         DJANGO_PAGE_CACHE_SECONDS="0",
     )

@@ -29,6 +29,7 @@ command -v curl >/dev/null || { echo "curl is missing: apt-get install -y curl" 
 
 export DJANGO_SECRET_KEY="bench-only-secret-key-not-for-any-real-site-0123456789abcdefghijklmnop"
 export DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1"
+export DJANGO_SITE_URL="http://127.0.0.1"
 export DATABASE_URL="$BENCH_DATABASE_URL"
 export REDIS_URL="$REDIS"
 unset DATABASE_REPLICA_URL

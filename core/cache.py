@@ -30,6 +30,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
+# The request attribute where a view lists the query parameters it reads (understands()).
+UNDERSTOOD_PARAMETERS = "understood_parameters"
 
 _batching = contextvars.ContextVar("seoul_diplomacy_cache_batching", default=False)
 
@@ -41,6 +43,16 @@ def _fresh_generation():
     starting from zero again would bring pages cached under old numbers back to life.
     """
     return time.time_ns() // 1000
+
+
+def understands(request, names):
+    """Declare the query parameters the view answering ``request`` reads.
+
+    The page cache stores a page only when every parameter of its request is one of these (none, for a
+    view that declares nothing): a parameter the view ignores (``?utm_source=``, a scanner's junk) would
+    otherwise store the same page again under a new key for each value.
+    """
+    setattr(request, UNDERSTOOD_PARAMETERS, frozenset(names))
 
 
 def generation():

@@ -32,3 +32,14 @@ def cached_reverse(viewname, *args):
 def forget_links(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
         _reverse.cache_clear()
+
+
+def absolute_url(path):
+    """``path`` (``/cases/...``) as a full address on the configured site (``SITE_URL``).
+
+    Every absolute link the site writes is made here, never from the Host or the path a request sent:
+    a request for ``//evil.example/`` still gets links to the site itself.
+    """
+    if not path.startswith("/"):
+        raise ValueError(f"A site path starts with a slash: {path!r}")
+    return settings.SITE_URL + path

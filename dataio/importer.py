@@ -37,6 +37,7 @@ from pathlib import Path
 
 import yaml
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -120,13 +121,120 @@ def fixture_paths(paths):
             yield path
 
 
+class FixtureError(ValueError):
+    """A file that cannot be imported, with the record and field to blame when there is one."""
+
+    def __init__(self, message, record="-", field="-"):
+        super().__init__(message)
+        self.record, self.field = record, field
+
+
+class FixtureLoader(YAML_LOADER):
+    """The safe loader (plain data only: no Python tags), refusing a key given twice in one mapping."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key {key_node.value!r} appears twice in one mapping", key_node.start_mark
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep=deep)
+
+
+def unique_keys(pairs):
+    """A JSON object, refusing a key given twice (json.loads would keep the last one silently)."""
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise FixtureError(f"the key {ascii(key)} appears twice in one object")
+        obj[key] = value
+    return obj
+
+
+def read_limited(path):
+    """The file's bytes, refusing it unread past ``FIXTURE_MAX_BYTES``."""
+    limit = settings.FIXTURE_MAX_BYTES
+    with path.open("rb") as file:
+        raw = file.read(limit + 1)
+    if len(raw) > limit:
+        raise FixtureError(f"the file is larger than {limit:,} bytes (FIXTURE_MAX_BYTES)")
+    return raw
+
+
+def check_yaml_events(text):
+    """Refuse anchors and aliases (an alias bomb expands 754 bytes into billions of values) and nesting
+    deeper than ``FIXTURE_MAX_DEPTH``, from the parser's events, before anything is built."""
+    limit = settings.FIXTURE_MAX_DEPTH
+    depth = 0
+    for event in yaml.parse(text, Loader=YAML_LOADER):
+        mark = event.start_mark
+        where = f": line {mark.line + 1} column {mark.column + 1}"
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise FixtureError(f"YAML anchors and aliases (&name, *name) are not accepted{where}")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > limit:
+                raise FixtureError(f"nested deeper than {limit} levels (FIXTURE_MAX_DEPTH){where}")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def check_values(data):
+    """Refuse more than ``FIXTURE_MAX_RECORDS`` records, nesting deeper than ``FIXTURE_MAX_DEPTH``, a
+    text longer than ``FIXTURE_MAX_TEXT`` characters and text that is not Unicode (a lone surrogate
+    such as "\\ud800", which JSON allows and no database stores)."""
+    max_records, max_depth, max_text = (
+        settings.FIXTURE_MAX_RECORDS,
+        settings.FIXTURE_MAX_DEPTH,
+        settings.FIXTURE_MAX_TEXT,
+    )
+    if len(data) > max_records:
+        raise FixtureError(f"{len(data):,} records, more than {max_records:,} (FIXTURE_MAX_RECORDS)")
+    for number, item in enumerate(data, start=1):
+        record = f"#{number}"
+        stack = [(item, 2, "-")]  # the top-level list is the first level
+        while stack:
+            value, depth, field_name = stack.pop()
+            if isinstance(value, str):
+                check_text(value, record, field_name, max_text)
+            elif isinstance(value, dict | list):
+                if depth > max_depth:
+                    raise FixtureError(f"nested deeper than {max_depth} levels (FIXTURE_MAX_DEPTH)", record, field_name)
+                if isinstance(value, list):
+                    stack.extend((element, depth + 1, field_name) for element in value)
+                    continue
+                for key, element in value.items():
+                    check_text(key, record, field_name, max_text)
+                    # The record's "fields" object is the third level: its keys name the fields.
+                    stack.append((element, depth + 1, key if depth == 3 else field_name))
+
+
+def check_text(text, record, field_name, limit):
+    if len(text) > limit:
+        message = f"a text of {len(text):,} characters, longer than {limit:,} (FIXTURE_MAX_TEXT)"
+        raise FixtureError(message, record, field_name)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            character = ascii(text[exc.start]).strip("'")
+            raise FixtureError(f"not Unicode text: a lone surrogate {character}", record, field_name) from None
+
+
 def parse_fixture(path):
-    """The records of one file, as plain data; raises ``ValueError`` with a one-line message."""
+    """The records of one file, as plain data; raises ``ValueError`` with a one-line message.
+
+    A file over the limits of settings/base.py (size, records, nesting, text length), a YAML anchor or
+    alias, a key given twice in one object and text that is not Unicode are refused here, each in one line.
+    """
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise ValueError(f"unknown format {path.suffix!r}: name the file .json, .yaml or .yml")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_limited(path).decode("utf-8-sig")
     except FileNotFoundError:
         raise ValueError("no such file") from None
     except OSError as exc:
@@ -137,22 +245,28 @@ def parse_fixture(path):
         raise ValueError("the file is empty")
     if kind == "json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=unique_keys)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{exc.msg}: line {exc.lineno} column {exc.colno}") from None
+        except RecursionError:
+            raise FixtureError(f"nested deeper than {settings.FIXTURE_MAX_DEPTH} levels (FIXTURE_MAX_DEPTH)") from None
     else:
         try:
-            data = yaml.load(text, Loader=YAML_LOADER)  # a safe loader: plain data only
+            check_yaml_events(text)
+            data = yaml.load(text, Loader=FixtureLoader)  # a safe loader: plain data only
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = f": line {mark.line + 1} column {mark.column + 1}" if mark else ""
             raise ValueError(f"{exc.problem or exc.context}{where}") from None
         except yaml.YAMLError as exc:
             raise ValueError(one_line(exc)) from None
+        except RecursionError:
+            raise FixtureError(f"nested deeper than {settings.FIXTURE_MAX_DEPTH} levels (FIXTURE_MAX_DEPTH)") from None
         if data is None:
             raise ValueError("the file is empty")
     if not isinstance(data, list):
         raise ValueError(f"the top level must be a list of records, not {type_name(data)}")
+    check_values(data)
     return data
 
 
@@ -174,7 +288,8 @@ def read_records(paths, problems):
         try:
             data = parse_fixture(path)
         except ValueError as exc:
-            problems.append(Problem(name, message=str(exc), position=(file_number, 0)))
+            record, field_name = getattr(exc, "record", "-"), getattr(exc, "field", "-")
+            problems.append(Problem(name, record, field_name, str(exc), (file_number, 0)))
             continue
         for number, item in enumerate(data, start=1):
             position = (file_number, number)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
 from dataio import open_data
 from dataio.layout import FIXTURE_NAMES
 from listing import exports
@@ -16,13 +17,12 @@ from listing import exports
 
 def dataset_metadata(request, as_of):
     """schema.org Dataset metadata, as Korea's public data portal gives for its data sets."""
-    absolute = request.build_absolute_uri
     distributions = [
         {
             "@type": "DataDownload",
             "name": f"{table.title} ({fmt.upper()})",
             "encodingFormat": "text/csv" if fmt == "csv" else "application/json",
-            "contentUrl": absolute(reverse("data_table_" + fmt, args=[table.slug])),
+            "contentUrl": absolute_url(reverse("data_table_" + fmt, args=[table.slug])),
         }
         for table in open_data.TABLES.values()
         for fmt in exports.EXPORT_FORMATS
@@ -36,7 +36,7 @@ def dataset_metadata(request, as_of):
             "and friendship cities, the international organizations in Seoul, and Seoul's rank in international "
             "city indices, each with its source."
         ),
-        "url": absolute(reverse("data")),
+        "url": absolute_url(reverse("data")),
         "license": open_data.LICENCE_URL,
         "creator": {"@type": "GovernmentOrganization", "name": _("Seoul Metropolitan Government")},
         "isAccessibleForFree": True,
@@ -74,7 +74,7 @@ def data_table(request, table, fmt):
         table = open_data.TABLES[table]
     except KeyError:
         raise Http404(_("There is no table “%(name)s”.") % {"name": table}) from None
-    rows = table.rows(request.build_absolute_uri)
+    rows = table.rows(absolute_url)
     filename = f"seoul-city-diplomacy-{table.slug}.{fmt}"
     if fmt == "csv":
         return exports.csv_response(rows, table.columns, filename)

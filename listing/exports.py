@@ -13,6 +13,8 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.cache import understands
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FORMATS = ("csv", "json")
 CHUNK_SIZE = 2000
@@ -84,6 +86,7 @@ def iterate(queryset):
 
 def page_or_json(request, template_name, context, payload):
     """A detail page, or its JSON twin with ``?format=json``; ``payload`` builds the JSON lazily."""
+    understands(request, {"format"})
     fmt = requested_format(request)
     if fmt == "html":
         return render(request, template_name, {**context, "json_url": "?format=json"})

@@ -10,6 +10,8 @@ naming any unknown parameter.
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
+from core.cache import understands
+from core.links import absolute_url
 from listing import exports
 from listing.facets import FacetedFilterSet
 from listing.paging import CountedPaginator
@@ -25,23 +27,25 @@ class FilteredListView(FilterView):
     noun = None  # what the list holds, for the sentences of includes/_list_status.html: "case", "city"...
     export_name = None  # file name stem of the CSV/JSON exports; None: no exports
     export_columns = ()
-    export_row = None  # a function (obj, absolute) -> dict of export_columns
+    export_row = None  # a function (obj, absolute_url) -> dict of export_columns
 
     def get(self, request, *args, **kwargs):
         fmt = exports.requested_format(request)
         if fmt == "html":
-            return super().get(request, *args, **kwargs)
+            response = super().get(request, *args, **kwargs)
+            understands(request, self.known_parameters())
+            return response
         if fmt not in exports.EXPORT_FORMATS or not self.export_name:
             return exports.unknown_format_error(fmt)
         self.filterset = self.get_filterset(self.get_filterset_class())
+        understands(request, self.known_parameters())
         if not self.filterset.is_valid():
             errors = self.filterset.form.errors.get_json_data()
             return exports.json_error(_("Some filters are not valid."), errors=errors)
         return self.export(fmt, self.filterset.qs)
 
     def export(self, fmt, queryset):
-        absolute = self.request.build_absolute_uri
-        rows = (self.export_row(obj, absolute) for obj in exports.iterate(queryset))
+        rows = (self.export_row(obj, absolute_url) for obj in exports.iterate(queryset))
         if fmt == "csv":
             return exports.csv_response(rows, self.export_columns, f"{self.export_name}.csv")
         return exports.json_response(
@@ -83,8 +87,11 @@ class FilteredListView(FilterView):
             response_kwargs["status"] = 400
         return super().render_to_response(context, **response_kwargs)
 
+    def known_parameters(self):
+        return set(self.filterset.filters) | PAGING_PARAMETERS
+
     def unknown_parameters(self):
-        known = set(self.filterset.filters) | PAGING_PARAMETERS
+        known = self.known_parameters()
         return sorted(key for key in self.request.GET if key not in known)
 
     def active_filters(self):

@@ -1,5 +1,8 @@
 """/sitemap.xml: every public page in both languages, and nothing that is not public (drafts stay out)."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -13,6 +16,14 @@ class BilingualSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+
+    # Addresses on the configured site (SITE_URL), never on the Host the request sent.
+    @property
+    def protocol(self):
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class StaticPagesSitemap(BilingualSitemap):

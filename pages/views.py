@@ -1,13 +1,21 @@
-"""The site's own pages, composed from both apps: the home dashboard, the health check, robots.txt, the icon."""
+"""The site's own pages, composed from both apps: the home dashboard, the health check, robots.txt, the
+icon, and the error pages."""
 
+import math
+from urllib.parse import quote
+
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from core.links import absolute_url
 from core.worldmap import map_points
 from projects.models import Case, City, KeyFigure, Sector
 from rankings.selectors import indices_with_results, with_trends
@@ -47,7 +55,7 @@ def home(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """For monitors: 200 when the database answers, 503 when it does not."""
     try:
@@ -59,14 +67,67 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@require_GET
+@require_safe
 def favicon(request):
     """The site's icon at the address browsers ask for when a page names none (the admin's pages)."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    sitemap_url = absolute_url(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /*?*format=", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# The error pages (handler400 ... handler500 in seoul_diplomacy/urls.py). Each is rendered without the
+# request, so nothing a bad request controls (a disallowed Host, a flood of query fields, a path like
+# //evil.example/) can make it fail or reach a link: no canonical or hreflang link, the language
+# switcher to each language's home page (core.templatetags.site_tags). The language is the one
+# LocaleMiddleware chose from the path.
+
+
+def error_page(template_name, status, **context):
+    body = loader.render_to_string(template_name, {"error_page": True, **context})
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request, exception):
+    return error_page("400.html", 400)
+
+
+def permission_denied(request, exception):
+    return error_page("403.html", 403)
+
+
+def page_not_found(request, exception):
+    """Says what was not found, as Django's own handler does: the path (escaped) and the reason."""
+    message = exception.args[0] if getattr(exception, "args", None) else None
+    reason = message if isinstance(message, str) else exception.__class__.__name__
+    return error_page("404.html", 404, request_path=quote(request.path), exception=reason)
+
+
+def server_error(request):
+    return error_page("500.html", 500)
+
+
+def login_lockout(request, original_response=None, credentials=None):
+    """The answer to a locked-out admin login (django-axes' ``AXES_LOCKOUT_CALLABLE``): 429 with
+    Retry-After (the cool-off, in seconds), in the site's design.
+
+    The admin's addresses carry no language, so the page is in the language the browser prefers (its
+    language cookie or Accept-Language) and says the same again in the other language.
+    """
+    cool_off = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        response = error_page(
+            "429.html",
+            429,
+            failure_limit=settings.AXES_FAILURE_LIMIT,
+            minutes=math.ceil(cool_off / 60),
+            other_languages=[code for code, _name in settings.LANGUAGES if code != language],
+        )
+    response["Retry-After"] = str(cool_off)
+    response["Content-Language"] = language
+    return response

@@ -25,7 +25,7 @@ KEY_FIGURE_COLUMNS = ["slug", "label", "value", "unit", "order", "source", "as_o
 
 
 def case_row(case, absolute):
-    """``absolute`` turns a path into a full URL (request.build_absolute_uri)."""
+    """``absolute`` turns a path into a full URL (core.links.absolute_url: the configured SITE_URL)."""
     cities = [city for city in case.cities.all() if city.is_published]
     return {
         "slug": case.slug,

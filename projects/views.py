@@ -2,6 +2,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from core.links import absolute_url
 from core.worldmap import map_points
 from listing.exports import page_or_json
 from listing.filters import in_page_language
@@ -93,7 +94,6 @@ def case_detail(request, slug, preview=False):
     # In the sector's own order (title): read from the (status, sector, title, slug) index, where the
     # default order (the sector's display order first) would sort the whole sector.
     related = list(related.order_by(*within_a_sector())[:RELATED_CASES])
-    absolute = request.build_absolute_uri
     return page_or_json(
         request,
         "projects/case_detail.html",
@@ -105,7 +105,10 @@ def case_detail(request, slug, preview=False):
             "preview": preview,
             "map": map_points(city for city in case.cities.all() if city.is_published),
         },
-        lambda: {**case_row(case, absolute), "related": [absolute(other.get_absolute_url()) for other in related]},
+        lambda: {
+            **case_row(case, absolute_url),
+            "related": [absolute_url(other.get_absolute_url()) for other in related],
+        },
     )
 
 
@@ -121,15 +124,14 @@ def sector_detail(request, slug):
     sector = get_object_or_404(Sector.objects.with_documented_counts(), slug=slug)
     categories = list(CaseCategory.objects.filter(sector=sector).select_related("sector").with_documented_counts())
     cases = Case.objects.published().for_listing().filter(sector=sector).order_by(*within_a_sector())
-    absolute = request.build_absolute_uri
     return page_or_json(
         request,
         "projects/sector_detail.html",
         {"sector": sector, "categories": categories, "cases": cases[:SECTOR_PAGE_CASES], "nav_section": "sectors"},
         lambda: {
-            **sector_row(sector, absolute),
-            "categories": [category_row(category, absolute) for category in categories],
-            "cases_url": absolute(reverse("projects:case_list") + f"?sector={sector.slug}&format=json"),
+            **sector_row(sector, absolute_url),
+            "categories": [category_row(category, absolute_url) for category in categories],
+            "cases_url": absolute_url(reverse("projects:case_list") + f"?sector={sector.slug}&format=json"),
         },
     )
 
@@ -137,10 +139,9 @@ def sector_detail(request, slug):
 def city_detail(request, slug, preview=False):
     city = get_object_or_404(visible(City.objects.for_listing(), preview), slug=slug)
     cases = list(Case.objects.published().for_listing().filter(cities=city))
-    absolute = request.build_absolute_uri
     return page_or_json(
         request,
         "projects/city_detail.html",
         {"city": city, "cases": cases, "nav_section": "cities", "preview": preview, "map": map_points([city])},
-        lambda: {**city_row(city, absolute), "cases": [case_row(case, absolute) for case in cases]},
+        lambda: {**city_row(city, absolute_url), "cases": [case_row(case, absolute_url) for case in cases]},
     )

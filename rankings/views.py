@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from core.charts import rank_history_chart
+from core.links import absolute_url
 from listing.exports import page_or_json
 from listing.views import FilteredListView
 from rankings.exports import ORGANIZATION_COLUMNS, index_row, organization_row, result_row
@@ -17,7 +18,6 @@ def index_list(request):
 
 def index_detail(request, slug):
     index = get_object_or_404(indices_with_results(), slug=slug)
-    absolute = request.build_absolute_uri
     return page_or_json(
         request,
         "rankings/index_detail.html",
@@ -27,7 +27,10 @@ def index_detail(request, slug):
             "chart": rank_history_chart(index.published_results, index_name=index.name),
             "nav_section": "rankings",
         },
-        lambda: {**index_row(index, absolute), "results": [result_row(r, absolute) for r in index.published_results]},
+        lambda: {
+            **index_row(index, absolute_url),
+            "results": [result_row(result, absolute_url) for result in index.published_results],
+        },
     )
 
 

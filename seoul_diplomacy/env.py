@@ -50,6 +50,10 @@ def get_list(name, default=()):
 SECRET_KEY = get("DJANGO_SECRET_KEY")
 DEBUG = get_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = get_list("DJANGO_ALLOWED_HOSTS")
+# The site's public address (scheme and host, e.g. https://diplomacy.seoul.go.kr): every absolute link
+# the site writes (canonical, hreflang, og:url, sitemaps, robots.txt, exports) starts with it, never with
+# the Host a request sent. Required in production; http://127.0.0.1:8000 in dev.
+SITE_URL = get("DJANGO_SITE_URL")
 DATABASE_URL = get("DATABASE_URL")
 REDIS_URL = get("REDIS_URL")
 SQLITE_PATH = get("DJANGO_SQLITE_PATH")

@@ -9,12 +9,13 @@ from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language_from_path
 
-from core.cache import generation
+from core.cache import UNDERSTOOD_PARAMETERS, generation
 from seoul_diplomacy import db_routers
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,8 @@ class PageCacheMiddleware:
     """Answers anonymous readers of public pages from the cache; ``PAGE_CACHE_SECONDS`` = 0 turns it off.
 
     A page is stored only when it is a 200 with no cookie set and nothing private about it, for a request
-    without a session (so never for staff) or message cookie, outside the admin. Its key holds the
+    without a session (so never for staff) or message cookie, outside the admin, whose query parameters
+    the view all reads (``core.cache.understands``): junk parameters never add an entry. Its key holds the
     content generation (``core.cache``), so any change to content makes every stored page
     stale at once. When the cache is unreachable the page is rendered as if there were none.
     """
@@ -92,12 +94,14 @@ class PageCacheMiddleware:
         if not settings.PAGE_CACHE_SECONDS or not self.may_answer(request):
             return self.get_response(request)
         try:
+            key = self.key(request)
+        except SuspiciousOperation:
+            return self.get_response(request)  # too many query fields: the view's own handling answers 400
+        try:
             # The generation is read before the view runs: a change made while it renders leaves
             # the page under the old number, where no one will look for it.
-            key = self.key(request)
+            key = f"page-cache:page:{generation()}:{key}"
             stored = cache.get(key)
-        except DisallowedHost:
-            return self.get_response(request)  # the view's own handling answers 400
         except Exception:
             logger.exception("Page cache unreachable; rendering without it.")
             return self.get_response(request)
@@ -121,6 +125,10 @@ class PageCacheMiddleware:
     def may_store(request, response):
         if response.status_code != 200 or response.streaming or response.cookies:
             return False
+        # A parameter the view does not read (utm_source, a scanner's junk) would make a new entry for
+        # the same page; such a page is rendered every time instead (core.cache.understands).
+        if not set(request.GET) <= getattr(request, UNDERSTOOD_PARAMETERS, frozenset()):
+            return False
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return False
@@ -133,9 +141,10 @@ class PageCacheMiddleware:
 
     @staticmethod
     def key(request):
-        # Scheme, host, path and query string: GET and HEAD share an entry.
-        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-        return f"page-cache:page:{generation()}:{url}"
+        """The path and the query as parsed (so ``?a=1&&`` and ``?a=%31`` are ``?a=1``): GET and HEAD
+        share an entry. Not the host: pages take every absolute link from SITE_URL, whatever the Host."""
+        query = urlencode(list(request.GET.lists()), doseq=True)
+        return hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
 
     @staticmethod
     def freeze(response):

@@ -26,3 +26,9 @@ urlpatterns += i18n_patterns(
     path("", include("rankings.urls")),
     prefix_default_language=False,
 )
+
+# Error pages that a bad request cannot break (pages.views.error_page).
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from seoul_diplomacy.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from seoul_diplomacy.urls import urlpatterns as site_urlpatterns
 
 

@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse, translate_url
+from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html, strip_tags
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core import i18n
 from core.i18n import ordinal_display
+from core.links import absolute_url
 
 register = template.Library()
 
@@ -71,17 +73,28 @@ def main_menu(context):
 NON_CANONICAL_PARAMETERS = {"page", "ordering", "format"}
 
 
-@register.simple_tag(takes_context=True)
-def canonical_url(context):
-    """The page's absolute address: its filters kept (sorted), paging, sorting and format left out."""
-    request = context.get("request")
-    if request is None:  # the 500 page is rendered without a request
-        return ""
+def site_path(request):
+    """The request's path as a path on this site. One that starts with two slashes (``//evil.example/``)
+    would read as another host in a link, so it stands for the home page."""
+    return reverse("home") if request.path.startswith("//") else iri_to_uri(request.path)
+
+
+def canonical_path(request):
+    """The page's path and query: its filters kept (sorted), paging, sorting and format left out."""
     query = request.GET.copy()
     for name in NON_CANONICAL_PARAMETERS:
         query.pop(name, None)
     encoded = urlencode(sorted((key, values) for key, values in query.lists() if key), doseq=True)
-    return request.build_absolute_uri(request.path) + (f"?{encoded}" if encoded else "")
+    return site_path(request) + (f"?{encoded}" if encoded else "")
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's absolute address on the configured site (``SITE_URL``, never the request's Host)."""
+    request = context.get("request")
+    if request is None or context.get("error_page"):  # error pages have no canonical address
+        return ""
+    return absolute_url(canonical_path(request))
 
 
 @register.simple_tag(takes_context=True)
@@ -120,23 +133,34 @@ def localized_text(obj, field):
 @register.simple_tag(takes_context=True)
 def language_versions(context):
     """This page in each language: for the language switcher (the whole query kept) and for the
-    ``hreflang`` links (absolute, filters kept, paging and sorting left out, like the canonical link)."""
+    ``hreflang`` links (absolute on ``SITE_URL``, filters kept, paging and sorting left out, like the
+    canonical link).
+
+    On an error page (``error_page`` in the context) each language's home page, and no hreflang links:
+    nothing a bad request sent (its host, its path, its query) goes into a link.
+    """
     request = context.get("request")
+    if context.get("error_page"):
+        return [
+            {"code": code, "name": name, "url": translate_url(reverse("home"), code), "absolute_url": None}
+            for code, name in settings.LANGUAGES
+        ]
     if request is None:
         return []
     current = get_language()
     known = getattr(request, "_language_versions", None)  # the <head> and the header both ask
     if known and known[0] == current:
         return known[1]
-    canonical = canonical_url(context)
+    canonical = canonical_path(request)
+    page = reverse("home") if request.path.startswith("//") else request.get_full_path()
     versions = []
     for code, name in settings.LANGUAGES:
         versions.append(
             {
                 "code": code,
                 "name": name,
-                "url": translate_url(request.get_full_path(), code),
-                "absolute_url": translate_url(canonical, code),
+                "url": translate_url(page, code),
+                "absolute_url": absolute_url(translate_url(canonical, code)),
                 "current": code == current,
             }
         )

@@ -2,9 +2,11 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from seoul_diplomacy import env
 
@@ -13,6 +15,20 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SECRET_KEY = env.SECRET_KEY
 DEBUG = env.DEBUG
 ALLOWED_HOSTS = env.ALLOWED_HOSTS
+
+
+def site_address(url):
+    """``url`` as the site's address: http(s), a host, no path, query or fragment; no trailing slash."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path.strip("/") or parts.query:
+        raise ImproperlyConfigured(
+            f"DJANGO_SITE_URL must be the site's address, scheme and host only (https://example.org), not {url!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The address every absolute link starts with (core.links.absolute_url); never taken from a request.
+SITE_URL = site_address(env.SITE_URL or "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,14 +54,16 @@ INSTALLED_APPS = [
 # The apps whose models are the site's content (core.content.content_models), in dependency order.
 CONTENT_APPS = ("projects", "rankings")
 
-# Outermost first. Security headers wrap everything, static files included; the page cache sits inside
-# them (a cached page still gets fresh headers) and outside sessions, CSRF and auth (it sees their
+# Outermost first. Security headers wrap everything, static files included (whitenoise answers a static
+# file without calling what is below it, so every header middleware is above it); the page cache sits
+# inside them (a cached page still gets fresh headers) and outside sessions, CSRF and auth (it sees their
 # cookies, and a hit costs none of their work); axes last, as its documentation asks.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "seoul_diplomacy.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "seoul_diplomacy.middleware.PageCacheMiddleware",
     "seoul_diplomacy.middleware.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -55,7 +73,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -147,6 +164,14 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# What import_fixtures (dataio.importer) refuses, each with one line naming the file: a file larger than
+# this many bytes, with more records, nested deeper (the list of records is level 1, a record 2, its
+# fields 3), or with a text longer than this many characters (CharFields keep their own max_length, as
+# in the admin). The shipped data set: 130 kB, 208 records, 5 levels, no text over 500 characters.
+FIXTURE_MAX_BYTES = 50 * 1024 * 1024
+FIXTURE_MAX_RECORDS = 500_000
+FIXTURE_MAX_DEPTH = 20
+FIXTURE_MAX_TEXT = 100_000
 
 # Security headers on every response (HSTS, secure cookies and the HTTPS redirect are in production.py).
 # The Content Security Policy allows only the site itself, and only what its pages use: style sheets,
@@ -193,6 +218,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_CLIENT_IP_CALLABLE = "seoul_diplomacy.middleware.client_ip"
 AXES_VERBOSE = False  # logs username and address of each attempt, without the start-up banner
+# A refused login is answered in the site's design and language: 429 with Retry-After (the cool-off).
+AXES_LOCKOUT_CALLABLE = "pages.views.login_lockout"
 TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 
 # Public list pages.

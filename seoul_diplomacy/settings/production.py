@@ -1,10 +1,13 @@
 """Production: gunicorn behind a TLS-terminating proxy, PostgreSQL, Redis (``make serve``; docs/deployment.md).
 
-Refuses to start without a secret key and allowed hosts. ``manage.py check --deploy --fail-level WARNING``
-passes under these settings (tests/production/test_deploy_check.py).
+Refuses to start without a secret key, allowed hosts and the site's address. ``manage.py check --deploy
+--fail-level WARNING`` passes under these settings (tests/production/test_deploy_check.py).
 """
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 
 from seoul_diplomacy import env
 
@@ -15,6 +18,10 @@ SECRET_KEY = env.get("DJANGO_SECRET_KEY", required=True)
 ALLOWED_HOSTS = env.ALLOWED_HOSTS
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS (comma-separated host names).")
+# Links in pages, sitemaps and exports start with the site's own address, never a request's Host.
+SITE_URL = site_address(env.get("DJANGO_SITE_URL", required=True))  # noqa: F405
+if not validate_host(urlsplit(SITE_URL).hostname, ALLOWED_HOSTS):  # noqa: F405
+    raise ImproperlyConfigured(f"DJANGO_SITE_URL's host must be one of DJANGO_ALLOWED_HOSTS ({SITE_URL}).")
 
 # Compressed, fingerprinted files from ``collectstatic``, served by whitenoise with far-future expiry.
 STORAGES = {

@@ -58,3 +58,22 @@ def test_every_public_page_type_is_valid_html(client, shipped_data, tmp_path):
         for name, error in errors
     ]
     assert not errors, f"The Nu HTML Checker found {len(errors)} error(s):\n" + "\n".join(lines)
+
+
+def test_the_error_and_lockout_pages_are_valid_html(client, rf, db, tmp_path):
+    """The pages rendered without the request (pages.views.error_page), hostile requests included."""
+    from pages import views
+
+    flood = "&".join(["a"] * 1001)
+    pages = {
+        "bad-host": client.generic("GET", "/", HTTP_HOST="evil.example"),
+        "field-flood-ko": client.generic("GET", "/", PATH_INFO="/ko/", QUERY_STRING=flood),
+        "other-host-path": client.generic("GET", "/", PATH_INFO="//evil.example/ko/"),
+        "server-error": views.server_error(rf.get("/")),
+        "lockout-ko": views.login_lockout(rf.post("/admin/login/", HTTP_ACCEPT_LANGUAGE="ko")),
+    }
+    for name, response in pages.items():
+        assert response.status_code in {400, 404, 429, 500}, name
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+    errors = run_vnu(sorted(tmp_path.glob("*.html")))
+    assert not errors, [(error.get("url"), error.get("lastLine"), error["message"]) for error in errors]

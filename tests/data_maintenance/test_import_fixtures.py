@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.content import content_models
 from dataio import importer as fixtures_io
-from projects.models import Case, City, Country
+from projects.models import Case, City, Country, Sector
 from rankings.models import RankingResult
 from tests.data_maintenance.conftest import SHIPPED_FILES, fail, run, snapshot
 from tests.data_maintenance.exported import export_texts
@@ -121,6 +122,35 @@ BAD = {
         "as_of",
         "“2017-02-30” value has the correct format (YYYY-MM-DD) but it is an invalid date.",
     ),
+    # Hostile files: each refused before anything is built, in a fraction of a second.
+    "billion_laughs.yaml": ("-", "-", "YAML anchors and aliases (&name, *name) are not accepted: line 2 column 11"),
+    "python_tag.yaml": (
+        "-",
+        "-",
+        "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system': "
+        "line 3 column 11",
+    ),
+    "duplicate_key.json": ("-", "-", "the key 'name' appears twice in one object"),
+    "duplicate_key.yaml": ("-", "-", "the key 'name' appears twice in one mapping: line 6 column 5"),
+    "lone_surrogate.json": ("#1", "name", "not Unicode text: a lone surrogate \\ud800"),
+    "not_utf8.json": ("-", "-", "not UTF-8 text: invalid start byte at byte 71"),
+    "nested_5000_levels.json": ("-", "-", "nested deeper than 20 levels (FIXTURE_MAX_DEPTH)"),
+    "nested_too_deep.json": ("#1", "name", "nested deeper than 20 levels (FIXTURE_MAX_DEPTH)"),
+    "nested_too_deep.yaml": ("-", "-", "nested deeper than 20 levels (FIXTURE_MAX_DEPTH): line 1 column 22"),
+    "text_too_long.json": ("#1", "summary", "a text of 100,001 characters, longer than 100,000 (FIXTURE_MAX_TEXT)"),
+    "title_too_long.json": (
+        "projects.case long-title",
+        "title",
+        "Ensure this value has at most 250 characters (it has 1000).",
+    ),
+    # Under smaller limits (LIMITS), so that the files stay small.
+    "too_many_records.json": ("-", "-", "4 records, more than 3 (FIXTURE_MAX_RECORDS)"),
+    "too_large.json": ("-", "-", "the file is larger than 1,000 bytes (FIXTURE_MAX_BYTES)"),
+}
+# Settings the corpus test lowers for a file; every other file is read under the defaults.
+LIMITS = {
+    "too_many_records.json": {"FIXTURE_MAX_RECORDS": 3},
+    "too_large.json": {"FIXTURE_MAX_BYTES": 1000},
 }
 
 
@@ -192,14 +222,55 @@ def test_the_corpus_holds_at_least_15_bad_files_and_the_table_names_each_one():
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
-def test_a_bad_file_gives_one_clear_line_and_leaves_the_database_as_it_was(shipped_data, name):
+def test_a_bad_file_gives_one_clear_line_and_leaves_the_database_as_it_was(shipped_data, settings, name):
+    for setting, value in LIMITS.get(name, {}).items():
+        setattr(settings, setting, value)
     path = BAD_DIR / name
     before = snapshot()
+    started = time.monotonic()
     lines, error = fail("import_fixtures", str(path))
+    assert time.monotonic() - started < 3
     record, field, message = BAD[name]
     assert lines == [f"{path}: {record}: {field}: {message}"]
     assert error == "1 problem found; nothing was imported."
     assert snapshot() == before
+
+
+def test_the_limits_default_to_those_documented(settings):
+    assert settings.FIXTURE_MAX_BYTES == 50 * 1024 * 1024
+    assert settings.FIXTURE_MAX_RECORDS == 500_000
+    assert settings.FIXTURE_MAX_DEPTH == 20
+    assert settings.FIXTURE_MAX_TEXT == 100_000
+
+
+def test_a_file_over_the_default_size_is_refused_unread(db, tmp_path):
+    """A 60 MB file (sparse: it costs no disk) is refused after reading 50 MB, without parsing it."""
+    path = tmp_path / "huge.json"
+    with path.open("wb") as file:
+        file.truncate(60 * 1024 * 1024)
+    started = time.monotonic()
+    lines, _ = fail("import_fixtures", str(path))
+    assert time.monotonic() - started < 3
+    assert lines == [f"{path}: -: -: the file is larger than 52,428,800 bytes (FIXTURE_MAX_BYTES)"]
+
+
+def test_files_at_the_limits_are_accepted(db, tmp_path, settings):
+    """The limits refuse only what is over them: a record count, a depth and a text right at each."""
+    settings.FIXTURE_MAX_RECORDS = 2
+    settings.FIXTURE_MAX_DEPTH = 4  # the list, a record, its fields, a natural key
+    text = "x" * settings.FIXTURE_MAX_TEXT
+    sector = {
+        "model": "projects.sector",
+        "fields": {"slug": "long", "name": "Long", "description": text, "source": "Test", "as_of": "2017-03-31"},
+    }
+    records = [country("ZZ", "Zedland"), city("zed-city", "ZZ")]
+    path = write_json(tmp_path / "at_limits.json", records)
+    settings.FIXTURE_MAX_BYTES = path.stat().st_size
+    run("import_fixtures", str(path))
+    assert City.objects.get(slug="zed-city").country.code == "ZZ"
+    settings.FIXTURE_MAX_BYTES = 50 * 1024 * 1024
+    run("import_fixtures", str(write_json(tmp_path / "long.json", [sector])))
+    assert Sector.objects.get(slug="long").description == text
 
 
 @pytest.mark.parametrize("name", ["rank_zero.json", "broken.json", "category_of_another_sector.json"])

@@ -1,6 +1,7 @@
 """Admin protection: login throttling with a cooloff (django-axes), logged attempts, idle sessions end."""
 
 import datetime
+import re
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -25,11 +26,12 @@ def staff(django_user_model):
     return django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
 
 
-def log_in(client, password, address=STAFF_ADDRESS, username="editor"):
+def log_in(client, password, address=STAFF_ADDRESS, username="editor", headers=None):
     return client.post(
         reverse("admin:login"),
         {"username": username, "password": password, "next": reverse("admin:index")},
         REMOTE_ADDR=address,
+        headers=headers,
     )
 
 
@@ -122,4 +124,33 @@ def test_a_session_ends_after_thirty_idle_minutes_and_each_request_extends_it(cl
     assert is_logged_in(client)  # ten minutes left: this request pushes the expiry back to thirty
     assert Session.objects.get().expire_date > session.expire_date - datetime.timedelta(seconds=5)
     Session.objects.update(expire_date=F("expire_date") - datetime.timedelta(minutes=31))
+    assert not is_logged_in(client)
+
+
+def lock_out(client):
+    for _ in range(5):
+        log_in(client, "wrong password")
+
+
+LOCKOUT_TEXT = {
+    "en": ("Too many login attempts", "Try again in 15 minutes"),
+    "ko": ("로그인 시도가 너무 많습니다", "15분 후에 다시 시도하거나"),
+}
+
+
+@pytest.mark.parametrize(("language", "other"), [("en", "ko"), ("ko", "en")])
+def test_the_lockout_is_a_429_page_in_the_site_design_and_both_languages(client, staff, language, other):
+    """The admin's addresses have no language: the browser's comes first, then the other."""
+    lock_out(client)
+    response = log_in(client, PASSWORD, headers={"Accept-Language": f"{language},{other};q=0.5"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(15 * 60)
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    title, when = LOCKOUT_TEXT[language]
+    assert f'<h1 class="page-title">{title}</h1>' in html and when in html
+    other_title, other_when = LOCKOUT_TEXT[other]
+    assert re.search(f'<div lang="{other}"[^>]*>\\s*<h2>{other_title}</h2>.*{other_when}', html, re.S)
+    assert 'id="krds-header"' in html and "/static/css/site.css" in html  # the site's header and style
+    assert "Content-Security-Policy" in response and response["X-Frame-Options"] == "DENY"
     assert not is_logged_in(client)

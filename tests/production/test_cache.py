@@ -202,3 +202,40 @@ def test_the_page_cache_is_off_unless_asked_for(client, case, settings):
     assert settings.PAGE_CACHE_SECONDS == 0
     client.get(case.get_absolute_url())
     assert cache_status(client.get(case.get_absolute_url())) is None
+
+
+def page_entries(prefix):
+    return set(redis_client().scan_iter(f"{prefix}:*page-cache:page:*"))
+
+
+def test_junk_parameters_never_add_an_entry(client, page_cache, case):
+    """A scanner's or a tracker's parameters the page does not read: 50 requests, no new entry (an entry
+    may expire meanwhile on a slow machine, so the test asks for no key that was not there before)."""
+    list_url = reverse("projects:case_list")
+    for url in [list_url, case.get_absolute_url(), "/"]:
+        client.get(url)
+        before = page_entries(page_cache)
+        for number in range(50):
+            response = client.get(f"{url}?junk{number}=x&utm_source={number}&fbclid={number}")
+            assert response.status_code == 200 and cache_status(response) is None, url
+        assert page_entries(page_cache) <= before, url
+
+
+def test_the_parameters_a_page_reads_are_cached_once_however_written(client, page_cache, case):
+    list_url = reverse("projects:case_list")
+    before = page_entries(page_cache)
+    assert cache_status(client.get(f"{list_url}?sector={case.sector.slug}")) == MISS
+    # The same query written differently is the same entry; the format of a detail page is read.
+    assert cache_status(client.get(f"{list_url}?sector={case.sector.slug}&&")) == HIT
+    assert cache_status(client.get(f"{list_url}?%73ector={case.sector.slug}")) == HIT
+    assert cache_status(client.get(f"{case.get_absolute_url()}?format=json")) == MISS
+    assert len(page_entries(page_cache) - before) == 2
+
+
+def test_a_field_flood_is_a_400_with_the_cache_on(client, page_cache, case):
+    flood = "&".join(["a"] * 1001)
+    for url in ["/", reverse("projects:case_list")]:
+        response = client.get(f"{url}?{flood}")
+        assert response.status_code == 400, url
+        assert "Bad request" in response.content.decode()
+    assert not page_entries(page_cache)

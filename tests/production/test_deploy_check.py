@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "seoul_diplomacy.settings.production",
     "DJANGO_SECRET_KEY": "test-deploy-check-k3y-that-is-long-and-random-enough-0123456789-abcdefghij",
     "DJANGO_ALLOWED_HOSTS": "diplomacy.example.org",
+    "DJANGO_SITE_URL": "https://diplomacy.example.org",
 }
 # What a request to the production site answers, printed by a child process as JSON.
 PROBE = """
@@ -60,12 +61,27 @@ def test_check_deploy_passes_at_warning_level(tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_SITE_URL"])
 def test_production_refuses_to_start_without(missing, tmp_path):
     environ = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
     result = run(["manage.py", "check"], environ, tmp_path)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and missing in result.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        "diplomacy.example.org",
+        "ftp://diplomacy.example.org",
+        "https://diplomacy.example.org/ko/",
+        "https://other.example",
+    ],
+)
+def test_production_refuses_a_site_address_that_is_not_one_of_its_hosts(site_url, tmp_path):
+    result = run(["manage.py", "check"], {**PRODUCTION_ENV, "DJANGO_SITE_URL": site_url}, tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "DJANGO_SITE_URL" in result.stderr
 
 
 def test_production_answers_over_https_only_with_hsts_and_secure_cookies(tmp_path):

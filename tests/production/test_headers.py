@@ -93,11 +93,15 @@ def test_the_admin_sends_them_too(admin_client, db):
         assert response.get(header) == value, header
 
 
-def test_static_files_are_same_origin_resources(client, db):
-    response = client.get("/static/css/site.css")
-    assert response.status_code == 200
-    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
-    assert response["X-Content-Type-Options"] == "nosniff"
+def test_static_files_send_the_exact_policy_and_headers(client, db):
+    """whitenoise answers them without calling the rest of the site: every header is set above it."""
+    for url in ["/static/css/site.css", "/static/favicon.svg", "/static/krds/fonts/PretendardGOV-Regular.subset.woff2"]:
+        for response in [client.get(url), client.head(url)]:
+            assert response.status_code == 200, url
+            assert "X-Page-Cache" not in response and response.get("Content-Length"), url  # whitenoise's answer
+            assert directives(response["Content-Security-Policy"]) == directives(EXPECTED_CSP), url
+            for header, value in EXPECTED_HEADERS.items():
+                assert response.get(header) == value, (url, header)
 
 
 def test_pages_hold_no_inline_script_or_style(client, site):
