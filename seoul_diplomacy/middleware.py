@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import get_language_from_path
 
 from core.cache import generation
+from core.redis_cache import CacheUnavailable
 from seoul_diplomacy import db_routers
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,8 @@ class PageCacheMiddleware:
             stored = cache.get(key)
         except DisallowedHost:
             return self.get_response(request)  # the view's own handling answers 400
+        except CacheUnavailable:  # logged once by the backend when it failed (core.redis_cache)
+            return self.get_response(request)
         except Exception:
             logger.exception("Page cache unreachable; rendering without it.")
             return self.get_response(request)
@@ -107,6 +110,8 @@ class PageCacheMiddleware:
         if self.may_store(request, response):
             try:
                 cache.set(key, self.freeze(response), settings.PAGE_CACHE_SECONDS)
+            except CacheUnavailable:
+                pass
             except Exception:
                 logger.exception("Page cache unreachable; page not stored.")
             else:
