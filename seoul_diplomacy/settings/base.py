@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from seoul_diplomacy import env
+from seoul_diplomacy import env, observability
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -43,6 +43,8 @@ CONTENT_APPS = ("projects", "rankings")
 # cookies, and a hit costs none of their work); axes last of those, as its documentation asks, and inside
 # it only the view's database-failure handling (seoul_diplomacy.resilience).
 MIDDLEWARE = [
+    # First of all: every response, and every log line made while it is served, carries the request id.
+    "seoul_diplomacy.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "seoul_diplomacy.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -220,10 +222,5 @@ TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 CASES_PER_PAGE = 20
 CITIES_PER_PAGE = 25
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "INFO"}},
-}
+# To standard error, as text or (DJANGO_LOG_FORMAT=json) one JSON object a line with the request id.
+LOGGING = observability.logging_config(env.LOG_FORMAT)
