@@ -68,6 +68,8 @@ def setup(database_url, urlconf="seoul_diplomacy.urls"):
         DJANGO_SITE_URL=f"http://{HOST}",
         DATABASE_URL=database_url,
         DJANGO_PAGE_CACHE_SECONDS="0",
+        # Topping up or clearing 100,000 synthetic cases takes statements longer than production allows.
+        DJANGO_DB_STATEMENT_TIMEOUT_MS="0",
     )
     os.environ.pop("REDIS_URL", None)  # cache: local memory unless a benchmark points it at Redis
     os.environ.pop("DATABASE_REPLICA_URL", None)

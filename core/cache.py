@@ -27,6 +27,8 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core.redis_cache import CacheUnavailable
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
@@ -75,6 +77,8 @@ def content_changed():
             cache.incr(GENERATION_KEY)
         except ValueError:  # no counter yet, or the cache lost it
             cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+    except CacheUnavailable:
+        logger.warning("Cache unreachable: the page cache generation was not bumped; cached pages may be stale.")
     except Exception:
         logger.exception("Could not bump the page cache generation; cached pages may be stale until they expire.")
 

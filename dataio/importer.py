@@ -395,8 +395,9 @@ def model_fields(model):
 class Importer:
     """One import: holds what is known by natural key, model after model."""
 
-    def __init__(self, records, problems):
+    def __init__(self, records, problems, progress=None):
         self.problems = problems
+        self.progress = progress  # called with (model label, records, ModelChanges) as each model is done
         self.records = defaultdict(list)
         for record in records:
             self.records[record.model].append(record)
@@ -411,6 +412,9 @@ class Importer:
         for model in import_order():
             if self.records.get(model):
                 self.import_model(model, self.records[model])
+                if self.progress:
+                    label = model._meta.label_lower
+                    self.progress(label, len(self.records[model]), self.changes[label])
         return self.changes
 
     def report(self, record, field_name, message):
@@ -758,13 +762,16 @@ class Importer:
                 self.failed[model].add(record.natural_key)
 
 
-def import_fixtures(paths, *, dry_run=False):
-    """Validate the fixture files and write all of them, or nothing; see the module docstring."""
+def import_fixtures(paths, *, dry_run=False, progress=None):
+    """Validate the fixture files and write all of them, or nothing; see the module docstring.
+
+    ``progress``, if given, is called as each model is done, with its label, its number of records and
+    its ``ModelChanges`` (the command passes one on a terminal)."""
     problems = []
     report = ImportReport(dry_run=dry_run, problems=problems)
     records = read_records(paths, problems)
     with transaction.atomic():
-        report.changes = Importer(records, problems).run()
+        report.changes = Importer(records, problems, progress).run()
         if problems or dry_run:
             transaction.set_rollback(True)
     problems.sort(key=lambda problem: problem.position)

@@ -15,6 +15,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Model
 
 from core.cache import generation
+from core.redis_cache import CacheUnavailable
 from listing.forms import RowsReadOnce
 
 logger = logging.getLogger(__name__)
@@ -222,6 +223,9 @@ class FacetedFilterSet(django_filters.FilterSet):
             # under the old number, where no one will look for them.
             key = f"{self.facet_cache_key()}:{generation()}"
             stored = cache.get(f"{key}:cells" if chosen else f"{key}:unfiltered")
+        except CacheUnavailable:  # logged once by the backend when it failed (core.redis_cache)
+            self._tally = self.count_tallies(chosen)[0]
+            return self._tally
         except Exception:
             logger.exception("Facet cache unreachable; counting without it.")
             self._tally = self.count_tallies(chosen)[0]
@@ -232,6 +236,8 @@ class FacetedFilterSet(django_filters.FilterSet):
         self._tally, cells, unfiltered = self.count_tallies(chosen)
         try:
             cache.set_many({f"{key}:cells": cells, f"{key}:unfiltered": unfiltered}, seconds)
+        except CacheUnavailable:
+            pass
         except Exception:
             logger.exception("Facet cache unreachable; counts not stored.")
         return self._tally

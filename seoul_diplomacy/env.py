@@ -69,3 +69,25 @@ PAGE_CACHE_SECONDS = get_int("DJANGO_PAGE_CACHE_SECONDS", 600 if REDIS_URL else 
 TRUSTED_PROXY_COUNT = get_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # Set by CI services; there the Redis cache tests must run, never skip.
 CI = get("CI", "false").lower() not in {"0", "false", "no", "off"}
+
+# Failing fast when a service hangs (docs/deployment.md, "When a service fails").
+# Seconds to wait for a new PostgreSQL connection (libpq's connect_timeout; at least 2). 0: wait forever.
+DB_CONNECT_TIMEOUT = get_int("DJANGO_DB_CONNECT_TIMEOUT", 3)
+# Milliseconds PostgreSQL lets one statement run before cancelling it (statement_timeout). 0: no limit
+# and no startup option sent (for PgBouncer, which refuses it: set it on the database role instead).
+DB_STATEMENT_TIMEOUT_MS = get_int("DJANGO_DB_STATEMENT_TIMEOUT_MS", 5000)
+# True behind PgBouncer in transaction pooling: exports then read whole querysets, not through cursors.
+DB_DISABLE_SERVER_SIDE_CURSORS = get_bool("DJANGO_DB_DISABLE_SERVER_SIDE_CURSORS", False)
+# Milliseconds to wait for Redis to connect or answer, and seconds to skip it after it did not
+# (core.redis_cache): a hung or dead cache costs one request that long, then none for a while.
+CACHE_TIMEOUT_MS = get_int("DJANGO_CACHE_TIMEOUT_MS", 50)
+CACHE_RETRY_SECONDS = get_int("DJANGO_CACHE_RETRY_SECONDS", 5)
+
+# Operations.
+# "json": one JSON object per log line, with the request id (seoul_diplomacy.observability); "text" otherwise.
+LOG_FORMAT = get("DJANGO_LOG_FORMAT", "text").lower()
+# A Sentry (or Sentry-compatible: GlitchTip, …) DSN: errors are reported there. Unset: nothing is sent.
+SENTRY_DSN = get("SENTRY_DSN")
+SENTRY_ENVIRONMENT = get("SENTRY_ENVIRONMENT", "production")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language_from_path
 
 from core.cache import UNDERSTOOD_PARAMETERS, generation
+from core.redis_cache import CacheUnavailable
 from seoul_diplomacy import db_routers
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ class PageCacheMiddleware:
             # the page under the old number, where no one will look for it.
             key = f"page-cache:page:{generation()}:{key}"
             stored = cache.get(key)
+        except CacheUnavailable:  # logged once by the backend when it failed (core.redis_cache)
+            return self.get_response(request)
         except Exception:
             logger.exception("Page cache unreachable; rendering without it.")
             return self.get_response(request)
@@ -111,6 +114,8 @@ class PageCacheMiddleware:
         if self.may_store(request, response):
             try:
                 cache.set(key, self.freeze(response), settings.PAGE_CACHE_SECONDS)
+            except CacheUnavailable:
+                pass
             except Exception:
                 logger.exception("Page cache unreachable; page not stored.")
             else:

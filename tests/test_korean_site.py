@@ -124,7 +124,7 @@ def test_dates_and_numbers_follow_the_language(client, shipped_data):
 
 
 def test_the_sitemap_lists_both_languages(client, shipped_data):
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = client.get("/sitemap-cases.xml").content.decode()  # the cases' section of the index /sitemap.xml
     assert "<loc>http://testserver/cases/bangkok-transportation-card/</loc>" in xml
     assert "<loc>http://testserver/ko/cases/bangkok-transportation-card/</loc>" in xml
     assert 'hreflang="ko" href="http://testserver/ko/cases/bangkok-transportation-card/"' in xml

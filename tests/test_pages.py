@@ -56,7 +56,7 @@ def test_pages_request_nothing_from_another_host(client, small_site, sister_city
 def test_healthz_checks_the_database(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_healthz_reports_a_broken_database(client, db, monkeypatch):

@@ -8,7 +8,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from seoul_diplomacy import env
+from seoul_diplomacy import env, observability
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -57,8 +57,11 @@ CONTENT_APPS = ("projects", "rankings")
 # Outermost first. Security headers wrap everything, static files included (whitenoise answers a static
 # file without calling what is below it, so every header middleware is above it); the page cache sits
 # inside them (a cached page still gets fresh headers) and outside sessions, CSRF and auth (it sees their
-# cookies, and a hit costs none of their work); axes last, as its documentation asks.
+# cookies, and a hit costs none of their work); axes last of those, as its documentation asks, and inside
+# it only the view's database-failure handling (seoul_diplomacy.resilience).
 MIDDLEWARE = [
+    # First of all: every response, and every log line made while it is served, carries the request id.
+    "seoul_diplomacy.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "seoul_diplomacy.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: sees a view's database errors first (a 503 page; one retry of a read whose connection died).
+    "seoul_diplomacy.resilience.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "seoul_diplomacy.urls"
@@ -98,10 +103,20 @@ WSGI_APPLICATION = "seoul_diplomacy.wsgi.application"
 
 
 def database(url):
-    """A DATABASES entry; PostgreSQL connections persist between requests and are checked before reuse."""
+    """A DATABASES entry. PostgreSQL connections persist between requests and are checked before reuse;
+    a database that does not answer fails a new connection after ``DB_CONNECT_TIMEOUT`` seconds, and a
+    statement that runs longer than ``DB_STATEMENT_TIMEOUT_MS`` is cancelled by the server (either then
+    answers 503: seoul_diplomacy.resilience). 0 turns either off."""
     config = dj_database_url.parse(url)
     if config["ENGINE"] == "django.db.backends.postgresql":
         config.update(CONN_MAX_AGE=env.CONN_MAX_AGE, CONN_HEALTH_CHECKS=True)
+        options = config.setdefault("OPTIONS", {})
+        if env.DB_CONNECT_TIMEOUT:
+            options["connect_timeout"] = env.DB_CONNECT_TIMEOUT
+        if env.DB_STATEMENT_TIMEOUT_MS:
+            options["options"] = f"-c statement_timeout={env.DB_STATEMENT_TIMEOUT_MS}"
+        # PgBouncer in transaction pooling cannot keep a cursor open across transactions (exports use them).
+        config["DISABLE_SERVER_SIDE_CURSORS"] = env.DB_DISABLE_SERVER_SIDE_CURSORS
     return config
 
 
@@ -113,18 +128,26 @@ if env.DATABASE_REPLICA_URL:
     DATABASES["replica"] = database(env.DATABASE_REPLICA_URL)
     DATABASE_ROUTERS = ["seoul_diplomacy.db_routers.ReplicaRouter"]
 
-# Redis (Django's own backend) when REDIS_URL is set: shared by every app server, so a change bumps
-# the page cache everywhere at once. Otherwise memory local to each process.
-if env.REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.REDIS_URL,
-            "KEY_PREFIX": "seoul_diplomacy",
-            # An unreachable Redis costs a request half a second at most; the page cache then steps aside.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+
+# Redis (Django's own backend, with a circuit breaker: core.redis_cache) when REDIS_URL is set: shared by
+# every app server, so a change bumps the page cache everywhere at once. Otherwise memory local to each process.
+def redis_cache(url, key_prefix="seoul_diplomacy"):
+    """A CACHES entry for the Redis at ``url``. A hung or dead Redis costs one request ``CACHE_TIMEOUT_MS`` at
+    most, then is skipped for ``CACHE_RETRY_SECONDS``: pages are served uncached meanwhile."""
+    return {
+        "BACKEND": "core.redis_cache.FailFastRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            "socket_connect_timeout": env.CACHE_TIMEOUT_MS / 1000,
+            "socket_timeout": env.CACHE_TIMEOUT_MS / 1000,
+            "retry_after": env.CACHE_RETRY_SECONDS,
+        },
     }
+
+
+if env.REDIS_URL:
+    CACHES = {"default": redis_cache(env.REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "seoul_diplomacy"}}
 
@@ -226,10 +249,5 @@ TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 CASES_PER_PAGE = 20
 CITIES_PER_PAGE = 25
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "INFO"}},
-}
+# To standard error, as text or (DJANGO_LOG_FORMAT=json) one JSON object a line with the request id.
+LOGGING = observability.logging_config(env.LOG_FORMAT)

@@ -37,3 +37,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Errors to a Sentry-compatible service, only when SENTRY_DSN is set (the SDK is not imported otherwise).
+if env.SENTRY_DSN:
+    from seoul_diplomacy.observability import init_sentry
+
+    init_sentry(env.SENTRY_DSN, environment=env.SENTRY_ENVIRONMENT)

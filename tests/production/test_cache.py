@@ -44,7 +44,7 @@ def page_cache(settings):
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.redis_cache.FailFastRedisCache",  # as production configures it
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }

@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from dataio.importer import import_fixtures
@@ -20,7 +22,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, dry_run=False, verbosity=1, **options):
-        report = import_fixtures(paths, dry_run=dry_run)
+        # On a terminal, a line per model as it is done: a long import shows it is moving. Not in a pipe
+        # or a log, where the report below says it all.
+        progress = self.show_progress if verbosity >= 1 and self.stdout.isatty() else None
+        self.started = time.monotonic()
+        report = import_fixtures(paths, dry_run=dry_run, progress=progress)
         if report.problems:
             for problem in report.problems:
                 self.stderr.write(str(problem))
@@ -42,3 +48,11 @@ class Command(BaseCommand):
                     self.stdout.write(f"  updated {record}: {', '.join(fields)}")
         if not dry_run:
             self.stdout.write("Imported." if report.changed else "Nothing to change.")
+
+    def show_progress(self, label, records, changes):
+        elapsed = time.monotonic() - self.started
+        self.stdout.write(
+            f"… {label}: {records:,} record{'s' if records != 1 else ''} checked "
+            f"({len(changes.created):,} new, {len(changes.updated):,} changed, {changes.unchanged:,} unchanged), "
+            f"{elapsed:.1f} s"
+        )
