@@ -12,9 +12,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import Max
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
+from core.links import absolute_url
 from projects.models import Case, City, Sector
 from rankings.models import RankingIndex
 
@@ -135,3 +139,21 @@ SITEMAPS = {
     "sectors": SectorSitemap,
     "rankings": RankingIndexSitemap,
 }
+
+
+@require_safe
+def sitemap_index(request):
+    """/sitemap.xml: every section's pages, as Django's index view lists them, but at addresses on the
+    configured site (``SITE_URL``): Django's own view takes the host from the request."""
+    items = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class() if callable(sitemap_class) else sitemap_class
+        address = absolute_url(reverse("sitemap_section", kwargs={"section": section}))
+        lastmod = sitemap.get_latest_lastmod()
+        items.append(SitemapIndexItem(address, lastmod))
+        items += [
+            SitemapIndexItem(f"{address}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml"
+    )

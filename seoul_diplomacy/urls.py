@@ -4,7 +4,7 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 
 from dataio import admin_views
-from pages import views
+from pages import sitemaps, views
 from pages.sitemaps import SITEMAPS
 
 # Language-neutral addresses: for machines and staff.
@@ -14,12 +14,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico wherever a page names no icon (the admin's pages): the site's icon.
     path("favicon.ico", views.favicon, name="favicon"),
     # An index of sections; each section in pages under the 50,000-address limit (pages/sitemaps.py).
-    path(
-        "sitemap.xml",
-        sitemaps_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemaps_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("admin/consistency/", admin_views.consistency_report, name="consistency_report"),
     path("admin/", admin.site.urls),

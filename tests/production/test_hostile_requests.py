@@ -94,7 +94,9 @@ def test_links_come_from_the_site_address_whatever_the_allowed_host(client, site
     assert "other.example" not in html
     robots = client.get("/robots.txt", HTTP_HOST="other.example").content.decode()
     assert "Sitemap: https://diplomacy.example.org/sitemap.xml" in robots
-    sitemap = client.get("/sitemap.xml", HTTP_HOST="other.example").content.decode()
+    index = client.get("/sitemap.xml", HTTP_HOST="other.example").content.decode()
+    assert "<loc>https://diplomacy.example.org/sitemap-cases.xml</loc>" in index and "other.example" not in index
+    sitemap = client.get("/sitemap-cases.xml", HTTP_HOST="other.example").content.decode()
     assert f"<loc>https://diplomacy.example.org{url}</loc>" in sitemap and "other.example" not in sitemap
     data = client.get(reverse("data"), HTTP_HOST="other.example").content.decode()
     assert '"url": "https://diplomacy.example.org/data/"' in data and "other.example" not in data
@@ -132,3 +134,12 @@ def test_each_error_page_renders_from_nothing_the_request_sent(rf, db):
         assert 'id="krds-header"' in html and 'rel="canonical"' not in html, status
         assert not any(off_site(url) for url in links(response)), status
         assert "evil.example" not in html.replace("<code>//evil.example/</code>", ""), status
+
+
+def test_the_sitemap_index_names_the_configured_site_whatever_host_was_asked(client, db, settings):
+    """Django's own index view takes the host from the request; ours takes SITE_URL (pages.sitemaps)."""
+    settings.SITE_URL = "https://diplomacy.example.org"
+    response = client.get("/sitemap.xml", HTTP_HOST="localhost")
+    locations = re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
+    assert response.status_code == 200 and locations
+    assert all(location.startswith("https://diplomacy.example.org/sitemap-") for location in locations)
