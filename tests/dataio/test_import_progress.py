@@ -9,7 +9,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from dataio.importer import import_order
-from tests.data_maintenance.conftest import SHIPPED_FILES, run
+from tests.dataio.conftest import SHIPPED_FILES, run
 
 PROGRESS = re.compile(
     r"… ([a-z_]+\.[a-z]+): ([\d,]+) records? checked \(([\d,]+) new, ([\d,]+) changed, ([\d,]+) unchanged\), \d+\.\d s"

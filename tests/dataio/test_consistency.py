@@ -10,7 +10,7 @@ from dataio import admin_views
 from dataio.consistency import CHECKS, find_notes, find_problems
 from projects.models import Case
 from rankings.models import RankingResult
-from tests.data_maintenance.conftest import run
+from tests.dataio.conftest import run
 
 # The routes of seoul_diplomacy/urls.py that the page needs, with the line that adds it.
 urlpatterns = [

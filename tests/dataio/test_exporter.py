@@ -11,8 +11,8 @@ from core.content import Status, content_models
 from dataio.layout import FIXTURE_LAYOUT, FIXTURE_NAMES
 from dataio.management.commands.export_fixtures import Command as ExportCommand
 from projects.models import Case, CaseCategory
-from tests.data_maintenance.conftest import SHIPPED_FILES, run
-from tests.data_maintenance.exported import export_texts
+from tests.dataio.conftest import SHIPPED_FILES, run
+from tests.dataio.exported import export_texts
 
 
 def export_to(folder):

@@ -18,8 +18,8 @@ from core.content import content_models
 from dataio import importer as fixtures_io
 from projects.models import Case, City, Country, Sector
 from rankings.models import RankingResult
-from tests.data_maintenance.conftest import SHIPPED_FILES, fail, run, snapshot
-from tests.data_maintenance.exported import export_texts
+from tests.dataio.conftest import SHIPPED_FILES, fail, run, snapshot
+from tests.dataio.exported import export_texts
 
 BAD_DIR = Path(__file__).parent / "bad_fixtures"
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from simple_history.utils import get_history_model_for_model
 
 from core.content import content_models
-from tests.data_maintenance.exported import export_texts
+from tests.dataio.exported import export_texts
 
 FIXTURE_DIR = Path(settings.FIXTURE_DIRS[0])
 SHIPPED_FILES = sorted(FIXTURE_DIR.glob("*.json"))
