@@ -54,8 +54,8 @@ TABLES = {
         Table(
             "countries",
             _("Countries"),
-            _("ISO 3166-1 codes, names and regions."),
-            lambda: Country.objects.all(),
+            _("ISO 3166-1 codes, names and regions, with each country's published cities and cases and its page."),
+            lambda: Country.objects.with_counts(),
             project_exports.COUNTRY_COLUMNS,
             project_exports.country_row,
         ),

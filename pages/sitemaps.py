@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from projects.models import Case, City, Sector
+from projects.models import Case, City, Country, Sector
 from rankings.models import RankingIndex
 
 
@@ -25,6 +25,7 @@ class StaticPagesSitemap(BilingualSitemap):
             "projects:case_list",
             "projects:sector_list",
             "projects:city_list",
+            "projects:country_list",
             "rankings:index_list",
             "rankings:organization_list",
             "data",
@@ -55,6 +56,13 @@ class CitySitemap(PublishedSitemap):
     model = City
 
 
+class CountrySitemap(BilingualSitemap):
+    """Countries with a published city or case: those that have a page."""
+
+    def items(self):
+        return Country.objects.with_published_content().only("code").order_by("code")
+
+
 class SectorSitemap(BilingualSitemap):
     def items(self):
         return Sector.objects.only("slug").order_by("order", "slug")
@@ -69,6 +77,7 @@ SITEMAPS = {
     "pages": StaticPagesSitemap,
     "cases": CaseSitemap,
     "cities": CitySitemap,
+    "countries": CountrySitemap,
     "sectors": SectorSitemap,
     "rankings": RankingIndexSitemap,
 }
