@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from core.content import Status
-from projects.models import Case, City, Country, KeyFigure, Relationship
+from projects.models import City, Country, KeyFigure, Relationship
 from rankings.models import HostedOrganization
 
 

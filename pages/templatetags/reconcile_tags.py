@@ -2,6 +2,7 @@
 (pages/reconcile.py), for the home page and the list pages of organizations, cities and countries."""
 
 from django import template
+
 from core import i18n
 from pages.reconcile import reconcile
 
