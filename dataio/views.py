@@ -25,6 +25,14 @@ def dataset_metadata(request, as_of):
         for table in open_data.TABLES.values()
         for fmt in exports.EXPORT_FORMATS
     ]
+    distributions.append(
+        {
+            "@type": "DataDownload",
+            "name": _("Download everything (.zip)"),
+            "encodingFormat": "application/zip",
+            "contentUrl": absolute(reverse("data_archive")),
+        }
+    )
     metadata = {
         "@context": "https://schema.org",
         "@type": "Dataset",

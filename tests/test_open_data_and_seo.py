@@ -27,7 +27,7 @@ def test_data_page_offers_every_table_and_fixture_with_licence_and_dataset_metad
     metadata = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert metadata["@type"] == "Dataset"
     assert metadata["dateModified"]
-    assert len(metadata["distribution"]) == 2 * len(TABLES)
+    assert len(metadata["distribution"]) == 2 * len(TABLES) + 1  # and the archive of everything
 
 
 @pytest.mark.parametrize("table", list(TABLES))
