@@ -2,7 +2,8 @@
 
 ``export_fixtures(directory)`` writes every content row, drafts included, sorted by natural key, indented
 as ``dumpdata --indent 2`` writes it, so that two editions diff cleanly and export → import → export gives
-identical files.
+identical files. ``export_records(published_only=True)`` is the public edition the open-data page offers:
+published rows only, and no many-to-many link to a row that is not published.
 """
 
 import json
@@ -12,6 +13,7 @@ from django.core import serializers
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 
+from core.content import Publishable, Status
 from dataio.importer import importable_models
 from dataio.layout import FIXTURE_LAYOUT, FIXTURE_NAMES
 
@@ -29,16 +31,36 @@ def layout_models():
     return layout
 
 
-def natural_records(model):
-    """Every row of a model as a fixture record, natural keys throughout, sorted by natural key."""
+def is_publishable(model):
+    return issubclass(model, Publishable)
+
+
+def natural_records(model, published_only=False):
+    """Every row of a model as a fixture record, natural keys throughout, sorted by natural key.
+
+    ``published_only``: the published rows of a publishable model, and in every many-to-many field only
+    the links to published rows (a published case that names a draft city does not name it here).
+    """
     relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
     many = [f.name for f in model._meta.many_to_many]
     rows = model._base_manager.select_related(*relations).prefetch_related(*many).order_by()
+    if published_only and is_publishable(model):
+        rows = rows.filter(status=Status.PUBLISHED)
     rows = sorted(rows, key=lambda row: row.natural_key())
     records = serializers.serialize("python", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True)
+    hidden = {}
+    if published_only:
+        for field in model._meta.many_to_many:
+            target = field.remote_field.model
+            if is_publishable(target):
+                drafts = target._base_manager.exclude(status=Status.PUBLISHED)
+                hidden[field.name] = {tuple(row.natural_key()) for row in drafts}
     for record in records:
         for name in many:
-            record["fields"][name] = sorted(record["fields"][name])
+            keys = record["fields"][name]
+            if name in hidden:
+                keys = [key for key in keys if tuple(key) not in hidden[name]]
+            record["fields"][name] = sorted(keys)
     return records
 
 
@@ -53,10 +75,10 @@ def render_json(records):
     return "[\n" + ",\n".join(dumped) + "\n]\n"
 
 
-def export_records():
-    """{file name: records} of the whole data set, in the layout of fixtures/."""
+def export_records(published_only=False):
+    """{file name: records} of the whole data set (or its published rows), in the layout of fixtures/."""
     return {
-        f"{name}.json": [record for model in file_models for record in natural_records(model)]
+        f"{name}.json": [record for model in file_models for record in natural_records(model, published_only)]
         for name, file_models in layout_models().items()
     }
 

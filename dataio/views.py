@@ -1,16 +1,14 @@
 """The open-data pages: the data set's tables as CSV and JSON, its fixture files, and their metadata."""
 
 import json
-from pathlib import Path
 
-from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
-from dataio import open_data
+from dataio import dictionary, open_data
 from dataio.layout import FIXTURE_NAMES
 from listing import exports
 
@@ -27,6 +25,14 @@ def dataset_metadata(request, as_of):
         for table in open_data.TABLES.values()
         for fmt in exports.EXPORT_FORMATS
     ]
+    distributions.append(
+        {
+            "@type": "DataDownload",
+            "name": _("Download everything (.zip)"),
+            "encodingFormat": "application/zip",
+            "contentUrl": absolute_url(reverse("data_archive")),
+        }
+    )
     metadata = {
         "@context": "https://schema.org",
         "@type": "Dataset",
@@ -53,6 +59,7 @@ def dataset_metadata(request, as_of):
 
 def data_page(request):
     as_of = open_data.latest_as_of()
+    dictionary_rows = open_data.data_dictionary(absolute_url)
     return render(
         request,
         "data.html",
@@ -64,6 +71,10 @@ def data_page(request):
             "licence_url": open_data.LICENCE_URL,
             "attribution": open_data.ATTRIBUTION,
             "dataset_json": dataset_metadata(request, as_of),
+            "dictionary": [
+                (table, [row for row in dictionary_rows if row["table"] == table.slug])
+                for table in open_data.TABLES.values()
+            ],
             "nav_section": "data",
         },
     )
@@ -85,8 +96,26 @@ def data_table(request, table, fmt):
 
 
 def fixture_file(request, name):
-    """A fixture file of the data set as shipped with this release."""
+    """A fixture file of the published data, built from the database in the layout of ``fixtures/``."""
     if name not in FIXTURE_NAMES:
         raise Http404(_("There is no fixture “%(name)s”.") % {"name": name})
-    path = Path(settings.FIXTURE_DIRS[0]) / f"{name}.json"
-    return FileResponse(path.open("rb"), content_type="application/json", filename=f"{name}.json")
+    text = open_data.published_fixtures()[f"{name}.json"]
+    response = HttpResponse(text.encode("utf-8"), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return exports.allow_any_origin(response)
+
+
+def data_dictionary(request, fmt):
+    """Every column of every table: meaning, type, unit and an example, in English and Korean."""
+    rows = open_data.data_dictionary(absolute_url)
+    filename = f"seoul-city-diplomacy-data-dictionary.{fmt}"
+    if fmt == "csv":
+        return exports.csv_response(rows, dictionary.DICTIONARY_COLUMNS, filename)
+    return exports.json_response(open_data.dictionary_payload(rows), filename=filename)
+
+
+def data_archive(request):
+    """Everything in one .zip: tables as CSV and JSON, the published fixtures, the dictionary, a README."""
+    response = HttpResponse(open_data.archive_bytes(absolute_url), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{open_data.ARCHIVE_NAME}.zip"'
+    return exports.allow_any_origin(response)

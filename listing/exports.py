@@ -2,11 +2,15 @@
 
 CSV is safe to open in a spreadsheet: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return is prefixed with an apostrophe, so no formula runs. Numbers stay numbers.
+
+Every CSV and JSON answer carries ``Access-Control-Allow-Origin: *``: they are public, carry no
+credentials and set no cookie, so a browser application on another site may read them.
 """
 
 import csv
 import datetime
 import decimal
+import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse, StreamingHttpResponse
@@ -39,19 +43,31 @@ class _Echo:
         return value
 
 
+def allow_any_origin(response):
+    """Let a browser application on any site read ``response`` (public data, no credentials)."""
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def csv_lines(rows, columns):
+    """The lines of a CSV file with a header row of ``columns``; ``rows`` is an iterable of dicts."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # a byte-order mark so that spreadsheets read the file as UTF-8
+    yield writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow([neutralise(row.get(column)) for column in columns])
+
+
 def csv_response(rows, columns, filename):
     """A streamed CSV file with a header row of ``columns``; ``rows`` is an iterable of dicts."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # a byte-order mark so that spreadsheets read the file as UTF-8
-        yield writer.writerow(columns)
-        for row in rows:
-            yield writer.writerow([neutralise(row.get(column)) for column in columns])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(rows, columns), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return allow_any_origin(response)
+
+
+def json_text(payload):
+    """``payload`` as the JSON answers write it (UTF-8 kept as is)."""
+    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 def json_response(payload, filename=None, status=200):
@@ -60,7 +76,7 @@ def json_response(payload, filename=None, status=200):
     )
     if filename:
         response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return allow_any_origin(response)
 
 
 def json_error(message, status=400, **details):

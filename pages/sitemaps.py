@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core.links import absolute_url
-from projects.models import Case, City, Sector
+from projects.models import Case, City, Country, Sector
 from rankings.models import RankingIndex
 
 # Addresses per sitemap page: far under the 50,000 limit, so that a page renders in about a second (each
@@ -88,6 +88,7 @@ class StaticPagesSitemap(BilingualSitemap):
             "projects:case_list",
             "projects:sector_list",
             "projects:city_list",
+            "projects:country_list",
             "rankings:index_list",
             "rankings:organization_list",
             "data",
@@ -122,6 +123,13 @@ class CitySitemap(PublishedSitemap):
     model = City
 
 
+class CountrySitemap(BilingualSitemap):
+    """Countries with a published city or case: those that have a page."""
+
+    def items(self):
+        return Country.objects.with_published_content().only("code").order_by("code")
+
+
 class SectorSitemap(BilingualSitemap):
     def items(self):
         return Sector.objects.only("slug").order_by("order", "slug")
@@ -136,6 +144,7 @@ SITEMAPS = {
     "pages": StaticPagesSitemap,
     "cases": CaseSitemap,
     "cities": CitySitemap,
+    "countries": CountrySitemap,
     "sectors": SectorSitemap,
     "rankings": RankingIndexSitemap,
 }
@@ -154,6 +163,4 @@ def sitemap_index(request):
         items += [
             SitemapIndexItem(f"{address}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)
         ]
-    return TemplateResponse(
-        request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml"
-    )
+    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml")

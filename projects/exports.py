@@ -17,7 +17,10 @@ CITY_COLUMNS = [
     "note",
 ]  # fmt: skip
 
-COUNTRY_COLUMNS = ["code", "name", "name_ko", "region"]
+COUNTRY_COLUMNS = [
+    "code", "name", "name_ko", "region", "url", "sister_city_count", "friendship_city_count", "other_place_count",
+    "case_count",
+]  # fmt: skip
 SECTOR_COLUMNS = ["slug", "name", "name_ko", "order", "declared_case_count", "documented_count", "url", "description",
                   "source", "as_of", "note", "description_ko"]  # fmt: skip
 CATEGORY_COLUMNS = ["slug", "name", "name_ko", "sector", "order", "declared_case_count", "documented_count"]
@@ -76,7 +79,25 @@ def city_row(city, absolute):
 
 
 def country_row(country, absolute):
-    return attributes(country, COUNTRY_COLUMNS)
+    """A country with its published counts (``Country.objects.with_counts()``); ``url`` only where the
+    country has a page (a published city or case), else None."""
+    counts = {
+        "sister_city_count": getattr(country, "sister_count", None),
+        "friendship_city_count": getattr(country, "friendship_count", None),
+        "other_place_count": getattr(country, "place_count", None),
+        "case_count": getattr(country, "case_count", None),
+    }
+    has_page = any(counts.values())
+    return {
+        **attributes(country, ["code", "name", "name_ko", "region"]),
+        "url": absolute(country.get_absolute_url()) if has_page else None,
+        **counts,
+    }
+
+
+def country_summary_row(country, absolute):
+    """The row of a country that has a page, with its region's label in the page's language."""
+    return {**country_row(country, absolute), "region_name": str(country.get_region_display())}
 
 
 def sector_row(sector, absolute):

@@ -95,9 +95,28 @@ def bound_check(name, field, low, high):
     )
 
 
-class CountryManager(models.Manager):
+class CountryQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
+
+    def with_counts(self):
+        """Annotate the published cities of each relationship and the published cases of each country:
+        ``sister_count``, ``friendship_count``, ``place_count`` (places with no formal tie),
+        ``case_count``. Correlated subqueries, run for the countries fetched only."""
+        cities = City.objects.filter(country=OuterRef("pk"), status=Status.PUBLISHED)
+        return self.annotate(
+            sister_count=row_count(cities.filter(relationship=Relationship.SISTER)),
+            friendship_count=row_count(cities.filter(relationship=Relationship.FRIENDSHIP)),
+            place_count=row_count(cities.filter(relationship=Relationship.NONE)),
+            case_count=row_count(Case.objects.filter(country=OuterRef("pk"), status=Status.PUBLISHED)),
+        )
+
+    def with_published_content(self):
+        """Countries with a published city or a published case: those that have a page."""
+        return self.filter(
+            Exists(City.objects.filter(country=OuterRef("pk"), status=Status.PUBLISHED))
+            | Exists(Case.objects.filter(country=OuterRef("pk"), status=Status.PUBLISHED))
+        )
 
 
 class Country(models.Model):
@@ -112,7 +131,7 @@ class Country(models.Model):
     name_ko = models.CharField(_("Korean name"), max_length=100, blank=True)
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
 
-    objects = CountryManager()
+    objects = CountryQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -129,10 +148,15 @@ class Country(models.Model):
         return name_in_page_language(self)
 
     def get_absolute_url(self):
-        return reverse("projects:case_list") + f"?country={self.code}"
+        return cached_reverse("projects:country_detail", self.code)
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def city_count(self):
+        """Published cities of every relationship (after ``with_counts()``)."""
+        return self.sister_count + self.friendship_count + self.place_count
 
 
 class CityQuerySet(PublishableQuerySet, SlugQuerySet):

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from core.links import absolute_url
 from core.worldmap import map_points
@@ -8,9 +10,17 @@ from listing.exports import page_or_json
 from listing.filters import in_page_language
 from listing.paging import GroupedResults
 from listing.views import FilteredListView
-from projects.exports import CASE_COLUMNS, CITY_COLUMNS, case_row, category_row, city_row, sector_row
+from projects.exports import (
+    CASE_COLUMNS,
+    CITY_COLUMNS,
+    case_row,
+    category_row,
+    city_row,
+    country_summary_row,
+    sector_row,
+)
 from projects.filters import CaseFilter, CityFilter
-from projects.models import Case, CaseCategory, City, Sector
+from projects.models import Case, CaseCategory, City, Country, Region, Sector, name_in_page_language
 
 RELATED_CASES = 5
 # Points on the /cities/ map, as on the home page: beyond that the page says the map shows the first ones
@@ -144,4 +154,63 @@ def city_detail(request, slug, preview=False):
         "projects/city_detail.html",
         {"city": city, "cases": cases, "nav_section": "cities", "preview": preview, "map": map_points([city])},
         lambda: {**city_row(city, absolute_url), "cases": [case_row(case, absolute_url) for case in cases]},
+    )
+
+
+def published_countries():
+    """Countries with a published city or case, with their counts: the countries that have a page."""
+    return Country.objects.with_published_content().with_counts()
+
+
+def country_list(request):
+    """Every country with a page, grouped by region in the regions' order, by name within a region."""
+    countries = sorted(published_countries(), key=lambda country: name_in_page_language(country).casefold())
+    regions = []
+    for value, label in Region.choices:
+        members = [country for country in countries if country.region == value]
+        if members:
+            regions.append({"slug": value, "label": label, "countries": members})
+    return page_or_json(
+        request,
+        "projects/country_list.html",
+        {"regions": regions, "country_count": len(countries), "nav_section": "countries"},
+        lambda: {
+            "count": len(countries),
+            "results": [
+                country_summary_row(country, absolute_url)
+                for country in sorted(countries, key=lambda country: country.code)
+            ],
+        },
+    )
+
+
+def country_detail(request, code):
+    """One country: its published cities and cases and the map. The ISO code is upper case; a lower-case
+    address redirects to it."""
+    if code != code.upper():
+        query = request.META.get("QUERY_STRING", "")
+        target = reverse("projects:country_detail", args=[code.upper()]) + (f"?{query}" if query else "")
+        return HttpResponsePermanentRedirect(target)
+    country = published_countries().filter(code=code).first()
+    if country is None:
+        raise Http404(_("No country with the code “%(code)s” has published cities or cases.") % {"code": code})
+    cities = list(
+        City.objects.published().for_listing().filter(country=country).order_by(in_page_language("name"), "slug")
+    )
+    cases = list(Case.objects.published().for_listing().filter(country=country).order_by(*CaseListView.default_order()))
+    return page_or_json(
+        request,
+        "projects/country_detail.html",
+        {
+            "country": country,
+            "cities": cities,
+            "cases": cases,
+            "nav_section": "countries",
+            "map": map_points(cities),
+        },
+        lambda: {
+            **country_summary_row(country, absolute_url),
+            "cities": [city_row(city, absolute_url) for city in cities],
+            "cases": [case_row(case, absolute_url) for case in cases],
+        },
     )

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "projects",
     "rankings",
     "dataio",  # data maintenance: management commands, import/export, open data
+    "pages",  # the site's own pages; its template tags compose both apps (declared versus documented)
 ]
 
 # The apps whose models are the site's content (core.content.content_models), in dependency order.

@@ -175,6 +175,8 @@ PUBLIC_PAGES = [
     ("sector", "/sectors/transportation/", 200),
     ("cities", "/cities/", 200),
     ("city", "/cities/bangkok/", 200),
+    ("countries", "/countries/", 200),
+    ("country", "/countries/TH/", 200),
     ("rankings", "/rankings/", 200),
     ("ranking", "/rankings/gpci/", 200),
     ("organizations", "/organizations/", 200),
@@ -184,4 +186,7 @@ PUBLIC_PAGES = [
     ("ko-cases-filtered", "/ko/cases/?sector=transportation", 200),
     ("ko-case", "/ko/cases/bangkok-transportation-card/", 200),
     ("ko-ranking", "/ko/rankings/gpci/", 200),
+    ("ko-countries", "/ko/countries/", 200),
+    ("ko-country", "/ko/countries/TH/", 200),
+    ("ko-data", "/ko/data/", 200),
 ]

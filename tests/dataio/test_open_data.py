@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+import zipfile
 
 import pytest
 from django.test import Client
@@ -27,7 +28,7 @@ def test_data_page_offers_every_table_and_fixture_with_licence_and_dataset_metad
     metadata = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert metadata["@type"] == "Dataset"
     assert metadata["dateModified"]
-    assert len(metadata["distribution"]) == 2 * len(TABLES)
+    assert len(metadata["distribution"]) == 2 * len(TABLES) + 1  # and the archive of everything
 
 
 @pytest.mark.parametrize("table", list(TABLES))
@@ -52,13 +53,158 @@ def test_unknown_table_and_fixture_are_404(client, db):
     assert client.get("/data/fixtures/settings.json").status_code == 404
 
 
-def test_fixture_download_is_the_shipped_file(client, db, settings):
+def test_fixture_download_is_the_published_data_now(client, make_case):
+    """Behaviour changed on purpose (issue 12): the fixtures are built from the database, published rows
+    only, so a re-user gets what staff published since the release."""
+    case = make_case("published-case", title="Old title")
+    make_case("draft-case", title="A draft", status=Status.DRAFT)
+    response = client.get(reverse("data_fixture", args=["cases"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    records = json.loads(response.content)
+    assert [record["fields"]["slug"] for record in records] == ["published-case"]
+    case.title = "New title"
+    case.save()
+    records = json.loads(client.get(reverse("data_fixture", args=["cases"])).content)
+    assert records[0]["fields"]["title"] == "New title"
+
+
+def test_published_fixtures_are_the_shipped_files_when_nothing_changed(client, shipped_data, settings):
+    """Same layout and format as fixtures/: with the shipped data loaded and no draft among it, the
+    download is byte for byte the shipped file."""
     from pathlib import Path
 
-    response = client.get(reverse("data_fixture", args=["sectors"]))
-    assert response.status_code == 200
-    shipped = (Path(settings.FIXTURE_DIRS[0]) / "sectors.json").read_bytes()
-    assert b"".join(response.streaming_content) == shipped
+    from projects.models import Case, City
+
+    for name in FIXTURE_NAMES:
+        if name in ("cases", "cities") and (
+            Case.objects.exclude(status=Status.PUBLISHED).exists()
+            or City.objects.exclude(status=Status.PUBLISHED).exists()
+        ):
+            continue
+        shipped = (Path(settings.FIXTURE_DIRS[0]) / f"{name}.json").read_bytes()
+        assert client.get(reverse("data_fixture", args=[name])).content == shipped, name
+
+
+@pytest.fixture
+def secret_drafts(make_case, make_city, make_organization, make_result, make_country, sister_city):
+    """Published rows, and drafts whose every text holds the word "zzsecret"."""
+    make_case("bangkok-card", title="Bangkok card", country=sister_city.country, cities=[sister_city])
+    draft_city = make_city("zzsecret-city", name="Zzsecret City", status=Status.DRAFT)
+    make_case("published-with-draft-city", title="Published", cities=[sister_city, draft_city])
+    make_case("zzsecret-case", title="Zzsecret case", cities=[sister_city], status=Status.DRAFT)
+    make_organization("zzsecret-org", name="Zzsecret organization", status=Status.DRAFT)
+    make_organization("citynet", name="CITYNET")
+    make_result(edition=2016, rank=6)
+    make_result(edition=2017, rank=7, note="zzsecret result", status=Status.DRAFT)
+
+
+def open_data_files(client):
+    """{name: bytes} of every open-data file: tables, fixtures, dictionary, and the archive's members."""
+    files = {}
+    for table in TABLES.values():
+        files[f"{table.slug}.csv"] = client.get(reverse("data_table_csv", args=[table.slug])).getvalue()
+        files[f"{table.slug}.json"] = client.get(reverse("data_table_json", args=[table.slug])).content
+    for name in FIXTURE_NAMES:
+        files[f"fixtures/{name}.json"] = client.get(reverse("data_fixture", args=[name])).content
+    files["dictionary.csv"] = client.get(reverse("data_dictionary_csv")).getvalue()
+    files["dictionary.json"] = client.get(reverse("data_dictionary_json")).content
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("data_archive")).content))
+    files.update({f"zip:{name}": archive.read(name) for name in archive.namelist()})
+    return files
+
+
+def test_a_draft_never_appears_in_any_open_data_file(client, secret_drafts):
+    files = open_data_files(client)
+    assert len(files) > 30
+    leaks = [name for name, content in files.items() if b"zzsecret" in content.lower()]
+    assert leaks == []
+    cases = {record["fields"]["slug"]: record for record in json.loads(files["fixtures/cases.json"])}
+    # The published case that names a draft city keeps only its published city.
+    assert cases["published-with-draft-city"]["fields"]["cities"] == [["bangkok"]]
+
+
+def test_the_archive_holds_every_table_fixture_the_dictionary_and_a_readme(client, secret_drafts):
+    response = client.get(reverse("data_archive"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert 'filename="seoul-city-diplomacy.zip"' in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert archive.testzip() is None
+    expected = {f"seoul-city-diplomacy/tables/{table}.{fmt}" for table in TABLES for fmt in ("csv", "json")}
+    expected |= {f"seoul-city-diplomacy/fixtures/{name}.json" for name in FIXTURE_NAMES}
+    expected |= {f"seoul-city-diplomacy/data-dictionary.{fmt}" for fmt in ("csv", "json")}
+    expected |= {"seoul-city-diplomacy/README.txt"}
+    assert set(archive.namelist()) == expected
+    readme = archive.read("seoul-city-diplomacy/README.txt").decode()
+    assert "https://www.kogl.or.kr/info/licenseType1.do" in readme and "Newest fact: 2017-03-31" in readme
+    table = json.loads(archive.read("seoul-city-diplomacy/tables/cases.json"))
+    assert table == client.get(reverse("data_table_json", args=["cases"])).json()
+    fixture = archive.read("seoul-city-diplomacy/fixtures/cities.json")
+    assert fixture == client.get(reverse("data_fixture", args=["cities"])).content
+
+
+def test_the_dictionary_describes_every_column_of_every_table_in_both_languages(client, shipped_data):
+    rows = client.get(reverse("data_dictionary_json")).json()["results"]
+    described = {(row["table"], row["column"]): row for row in rows}
+    expected = {(table.slug, column) for table in TABLES.values() for column in table.columns}
+    assert set(described) == expected
+    for key, row in described.items():
+        assert row["meaning_en"] and row["type_en"], key
+        assert row["meaning_ko"] and row["meaning_ko"] != row["meaning_en"], key  # translated
+        assert re.search("[가-힣]", row["type_ko"]), key
+        assert bool(row["unit_en"]) == bool(row["unit_ko"]), key
+    assert described[("cities", "latitude")]["unit_en"] == "degrees north (WGS 84)"
+    assert described[("cases", "slug")]["example"]  # an example from the data
+    csv_rows = list(
+        csv.DictReader(io.StringIO(client.get(reverse("data_dictionary_csv")).getvalue().decode("utf-8-sig")))
+    )
+    assert len(csv_rows) == len(rows)
+
+
+def test_the_data_page_shows_the_dictionary_and_the_archive(client, shipped_data):
+    html = client.get(reverse("data")).content.decode()
+    assert 'href="/data/seoul-city-diplomacy.zip"' in html
+    for table in TABLES.values():
+        assert f'id="dictionary-{table.slug}"' in html
+    assert "<code>relationship_year</code>" in html
+    korean = client.get("/ko/data/").content.decode()
+    assert "자료 사전" in korean
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/data/cases.csv",
+        "/data/cases.json",
+        "/data/fixtures/cases.json",
+        "/data/dictionary.csv",
+        "/data/dictionary.json",
+        "/data/seoul-city-diplomacy.zip",
+        "/cases/?format=csv",
+        "/cases/?format=json",
+        "/ko/cases/?sector=transportation&format=csv",
+        "/cities/?format=csv",
+        "/cities/?format=json",
+        "/organizations/?format=csv",
+        "/organizations/?format=json",
+        "/cases/bangkok-card/?format=json",
+        "/cities/bangkok/?format=json",
+        "/sectors/transportation/?format=json",
+        "/countries/?format=json",
+        "/countries/TH/?format=json",
+        "/rankings/gpci/?format=json",
+        "/cases/?format=xml",
+    ],
+)
+def test_every_csv_and_json_answer_may_be_read_from_any_origin(client, secret_drafts, path):
+    response = client.get(path, HTTP_ORIGIN="https://example.org")
+    assert response.status_code in (200, 400), path
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+
+
+def test_html_pages_do_not_allow_other_origins(client, secret_drafts):
+    assert "Access-Control-Allow-Origin" not in client.get("/cases/")
 
 
 def every_sitemap(client):
@@ -76,7 +222,7 @@ def test_sitemap_lists_public_pages_and_no_drafts(client, make_case, make_city):
     xml = every_sitemap(client)
     assert "<loc>http://testserver/cases/public-case/</loc>" in xml
     assert "/cases/draft-case/" not in xml and "/cities/draft-city/" not in xml
-    for path in ["/", "/cases/", "/sectors/", "/cities/", "/rankings/", "/organizations/", "/data/"]:
+    for path in ["/", "/cases/", "/sectors/", "/cities/", "/countries/", "/rankings/", "/organizations/", "/data/"]:
         assert f"<loc>http://testserver{path}</loc>" in xml
 
 

@@ -26,9 +26,12 @@ def public_urls(case, city):
         case.sector.get_absolute_url(),
         reverse("projects:city_list"),
         city.get_absolute_url(),
+        reverse("projects:country_list"),
+        city.country.get_absolute_url(),
         reverse("rankings:index_list"),
         reverse("rankings:index_detail", args=["gpci"]),
         reverse("rankings:organization_list"),
+        reverse("data"),
     ]
 
 
