@@ -13,6 +13,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import translation
 
+from core.cache import content_changed
 from core.content import Status
 from dataio.layout import FIXTURE_NAMES
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
@@ -53,6 +54,7 @@ def shipped_data(db, shipped_rows):
     with one bulk insert per table from the rows read once per test process (``shipped_rows``)."""
     for model, rows in shipped_rows:
         model._base_manager.bulk_create([copy.copy(row) for row in rows])
+    content_changed()  # as loaddata's saves would: what was cached for other data is stale
     statements = connection.ops.sequence_reset_sql(no_style(), [model for model, _ in shipped_rows])
     if statements:  # PostgreSQL: rows created later must not collide with the primary keys written here
         with connection.cursor() as cursor:

@@ -107,7 +107,9 @@ def test_cities_and_home_pages_link_to_the_country_list(client, world):
 
 
 def test_sitemap_lists_countries_with_published_content_only(client, world):
-    xml = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/sitemap-countries.xml</loc>" in index
+    xml = client.get("/sitemap-pages.xml").content.decode() + client.get("/sitemap-countries.xml").content.decode()
     assert "<loc>http://testserver/countries/</loc>" in xml
     assert (
         "<loc>http://testserver/countries/PE/</loc>" in xml and "<loc>http://testserver/ko/countries/PE/</loc>" in xml
