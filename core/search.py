@@ -163,7 +163,8 @@ def refresh(rows, batch_size=CHUNK):
         if fresh != row.search_text:
             row.search_text = fresh
             changed.append(row)
-    model._base_manager.bulk_update(changed, ["search_text"], batch_size=batch_size)
+    if changed:
+        model._base_manager.bulk_update(changed, ["search_text"], batch_size=batch_size)
     return len(changed)
 
 

@@ -423,8 +423,9 @@ class Case(Publishable, Provenance, search.Searchable):
     def __str__(self):
         return i18n.localized(self, "title")[0]
 
-    def search_document(self):
-        """Its titles, its summaries, then its sector's, category's, country's and published cities' names."""
+    def search_document(self, cities=None):
+        """Its titles, its summaries, then its sector's, category's, country's and published cities' names
+        (``cities``: the case's cities where they are not saved yet, as in a bulk insert)."""
         related = []
         for parent in (
             self.sector if self.sector_id else None,
@@ -433,8 +434,9 @@ class Case(Publishable, Provenance, search.Searchable):
         ):
             if parent is not None:
                 related += [parent.name, parent.name_ko]
-        if self.pk:
-            related += [text for city in self.cities.all() if city.is_published for text in (city.name, city.name_ko)]
+        if cities is None:
+            cities = self.cities.all() if self.pk else ()
+        related += [text for city in cities if city.is_published for text in (city.name, city.name_ko)]
         return search.document(names=(self.title, self.title_ko), body=(self.summary, self.summary_ko), related=related)
 
     def get_absolute_url(self):

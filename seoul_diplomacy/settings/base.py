@@ -198,6 +198,7 @@ TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 # Public list pages.
 CASES_PER_PAGE = 20
 CITIES_PER_PAGE = 25
+SEARCH_RESULTS_PER_PAGE = 20  # /search/?kind=...
 
 LOGGING = {
     "version": 1,
