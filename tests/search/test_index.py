@@ -59,5 +59,5 @@ def test_the_two_syllable_korean_word_is_found_through_its_token(data):
 
 
 def test_a_city_search_reads_its_trigram_index(data):
-    explained = plan(search.search(City.objects.published(), "thailand"))
+    explained = plan(search.search(City.objects.all(), "thailand"))
     assert "city_search_trgm" in used(explained), explained
