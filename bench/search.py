@@ -73,9 +73,7 @@ def main():
             CaseFilter({"q": word}, queryset=Case.objects.published().for_listing()).qs[:20]
         )
         measures[f"{label} ({word}): count"] = lambda word=word: CaseFilter({"q": word}).qs.count()
-        measures[f"{label} ({word}): /search/?q= whole page"] = lambda word=word: browser.get(
-            "/search/", {"q": word}
-        )
+        measures[f"{label} ({word}): /search/?q= whole page"] = lambda word=word: browser.get("/search/", {"q": word})
     samples = {name: [] for name in measures}
     for function in measures.values():  # warm
         function()

@@ -99,6 +99,16 @@ def test_title_matches_come_before_summary_matches_then_the_rest(make_case, make
     assert [case.slug for case in CaseFilter({"q": "bus"}).qs] == ["b-title", "a-summary", "c-place"]
 
 
+def test_the_organization_list_searches_too(client, make_organization):
+    make_organization("gggi", name="Global Green Growth Institute", acronym="GGGI", name_ko="글로벌녹색성장연구소")
+    make_organization("iclei", name="ICLEI Korea Office")
+    make_organization("draft", name="Green Draft", status=Status.DRAFT)
+    html = client.get("/organizations/?q=green").content.decode()
+    assert 'id="gggi"' in html and 'id="iclei"' not in html and 'id="draft"' not in html
+    assert 'id="gggi"' in client.get("/ko/organizations/?q=녹색").content.decode()
+    assert client.get("/organizations/?q=" + "x" * 101).status_code == 400
+
+
 # --- kept current -----------------------------------------------------------------------------------------
 
 
