@@ -407,7 +407,7 @@ class Case(Publishable, Provenance, search.Searchable):
         ]
         # Every filter and sort of /cases/ on published() rows (tests/production/test_indexes.py).
         # Category: the FK's own index; city: the cities table's (case, city) and city indexes. The text
-        # search (icontains over title, summary, country and city names) cannot use a B-tree index.
+        # search reads ``search_text``'s GIN trigram index on PostgreSQL (migration 0010, core.search).
         indexes = [
             # ?sector=, sector pages, and a page of /cases/ in its default order (views.CaseListView)
             models.Index(fields=["status", "sector", "title", "slug"]),
