@@ -4,10 +4,10 @@ from django.urls import reverse
 
 from core.worldmap import map_points
 from listing.exports import page_or_json
-from listing.paging import GroupedResults
+from listing.paging import GroupedResults, KeysFirst
 from listing.views import FilteredListView
 from projects.exports import CASE_COLUMNS, CITY_COLUMNS, case_row, category_row, city_row, sector_row
-from projects.filters import CaseFilter, CityFilter, in_page_language
+from projects.filters import RELEVANCE, CaseFilter, CityFilter, in_page_language
 from projects.models import Case, CaseCategory, City, Sector
 
 RELATED_CASES = 5
@@ -49,6 +49,8 @@ class CaseListView(FilteredListView):
             sectors = Sector.objects.order_by("order", "slug").values_list("slug", "pk")  # the default order's
             groups = [(pk, counts.get(slug, 0)) for slug, pk in sectors]
             queryset = GroupedResults(queryset, "sector", groups, within_a_sector())
+        elif RELEVANCE in queryset.query.annotations:  # a search: every match is sorted, so sort bare rows
+            queryset = KeysFirst(queryset, tally.total if tally is not None else None)
         return super().paginate_queryset(queryset, page_size)
 
 

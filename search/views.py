@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import search
+from listing.paging import KeysFirst
 from search.engine import BY_KEY, KINDS
 from search.forms import SearchForm
 
@@ -27,8 +28,7 @@ def results(request):
     counts = {entry.key: entry.matches(query).count() for entry in KINDS}
     context.update(counts=[(entry, counts[entry.key]) for entry in KINDS], total=sum(counts.values()))
     if kind is not None:
-        paginator = Paginator(kind.matches(query), settings.SEARCH_RESULTS_PER_PAGE)
-        paginator.count = counts[kind.key]  # counted above
+        paginator = Paginator(KeysFirst(kind.matches(query), counts[kind.key]), settings.SEARCH_RESULTS_PER_PAGE)
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except PageNotAnInteger as error:
@@ -41,7 +41,9 @@ def results(request):
         context.update(page_obj=page, groups=[group(kind, counts[kind.key], page.object_list)])
     else:
         context["groups"] = [
-            group(entry, counts[entry.key], entry.matches(query)[:PREVIEW]) for entry in KINDS if counts[entry.key]
+            group(entry, counts[entry.key], KeysFirst(entry.matches(query))[:PREVIEW])
+            for entry in KINDS
+            if counts[entry.key]
         ]
     return render(request, "search/results.html", context)
 
