@@ -7,8 +7,9 @@ up to ``--cases`` with ``generate_synthetic`` (their search column filled as the
 in interleaved rounds, the median time of:
 
 - the plain lookup: one case by its slug (a unique B-tree index), the reference;
-- for each query word: the 20 rows of ``/cases/?q=`` (best first), their count, and ``/search/?q=`` as a
-  whole (every kind's count and first results, rendered), in-process, page cache off.
+- for each query word: the 20 rows of ``/cases/?q=`` (best first: their keys, then those rows with their
+  sector, country and cities, as the page reads them), their count, and ``/search/?q=`` as a whole
+  (every kind's count and first results, rendered), in-process, page cache off.
 
 The words: a rare one (a synthetic city's name: a few dozen cases), a common English one (a country: about
 1 case in 25), three-syllable and two-syllable Korean sector names (상수도, 교통: about 1 case in 7, found
@@ -55,7 +56,7 @@ def server_side_queries(queries, slug):
     found = {"plain lookup, in the database": Case.objects.filter(slug=slug)}
     for label, word in queries.items():
         filtered = CaseFilter({"q": word}, queryset=Case.objects.published().for_listing()).qs
-        found[f"{label} ({word}): page query, in the database"] = filtered[:20]
+        found[f"{label} ({word}): page query, in the database"] = filtered.values_list("pk", flat=True)[:20]
         found[f"{label} ({word}): count query, in the database"] = CaseFilter({"q": word}).qs.values("pk")
     return found
 
@@ -76,6 +77,7 @@ def main():
 
     from django.db import connection
 
+    from listing.paging import KeysFirst
     from projects.filters import CaseFilter
     from projects.models import Case
 
@@ -88,9 +90,9 @@ def main():
 
     measures = {"plain lookup: a case by slug": lookup}
     for label, word in queries.items():
-        measures[f"{label} ({word}): page of /cases/?q="] = lambda word=word: list(
-            CaseFilter({"q": word}, queryset=Case.objects.published().for_listing()).qs[:20]
-        )
+        measures[f"{label} ({word}): page of /cases/?q="] = lambda word=word: KeysFirst(
+            CaseFilter({"q": word}, queryset=Case.objects.published().for_listing()).qs
+        )[:20]
         measures[f"{label} ({word}): count"] = lambda word=word: CaseFilter({"q": word}).qs.count()
         measures[f"{label} ({word}): /search/?q= whole page"] = lambda word=word: browser.get("/search/", {"q": word})
     samples = {name: [] for name in measures}
@@ -124,7 +126,7 @@ def main():
     print("Ratios: the Python rows to the plain lookup through the ORM, the database rows to its EXPLAIN ANALYZE.")
     if connection.vendor == "postgresql":
         for label, word in queries.items():
-            queryset = CaseFilter({"q": word}, queryset=Case.objects.published().for_listing()).qs[:20]
+            queryset = CaseFilter({"q": word}, queryset=Case.objects.published()).qs.values_list("pk")[:20]
             print(f"\n{label} ({word}): the page query's plan\n{queryset.explain(analyze=True)}")
     return 0
 
