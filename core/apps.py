@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Seoul City Diplomacy"
 
     def ready(self):
-        from core import cache
+        from django.db.models.signals import post_migrate
+
+        from core import cache, search
 
         cache.connect_signals()
+        post_migrate.connect(search.fill_missing, dispatch_uid="core.search.fill_missing")

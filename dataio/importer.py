@@ -46,6 +46,7 @@ from django.utils import timezone
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model
 
+from core import search
 from core.cache import content_changed
 from core.content import content_models
 
@@ -675,6 +676,8 @@ class Importer:
                 changed_fields,
             )
         final_rows = self.write_many_to_many(model, created + updated, through_rows)
+        # Bulk writes bypass save(): rebuild the search text of these rows and of the rows that name them.
+        search.changed(model, [instance.pk for _, instance, _, _ in created + updated])
         self.write_history(model, new, [instance for _, instance, _, _ in updated], final_rows)
 
     def write_many_to_many(self, model, entries, through_rows):

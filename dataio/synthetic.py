@@ -16,6 +16,7 @@ import random
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from core import search
 from core.cache import bulk_changes
 from core.content import Status
 from projects.models import (
@@ -132,6 +133,7 @@ def ensure_countries(summary):
             Country(code=code, name=name, region=region) for code, name, region in COUNTRIES
         )
         summary.countries = len(created)
+        search.changed(Country, [country.pk for country in created])
     return list(Country.objects.order_by("code"))  # a fixed order: the same seed gives the same data
 
 
@@ -148,6 +150,7 @@ def ensure_sectors(summary):
             for number in (1, 2)
         )
         summary.categories = len(categories)
+        search.changed(Sector, [sector.pk for sector in sectors])
     return list(Sector.objects.order_by("slug"))
 
 
@@ -172,15 +175,17 @@ def make_cities(count, countries, rng, summary):
                     **provenance(),
                 )
             )
+        for city in batch:
+            city.search_text = city.search_document()
         City.objects.bulk_create(batch)
         summary.cities += len(batch)
 
 
 def city_pools():
-    """Every city's id by country id, for picking a case's cities in its own country."""
+    """Every city (its names and status) by country id, for picking a case's cities in its own country."""
     pools = {}
-    for pk, country_id in City.objects.values_list("pk", "country_id").order_by("pk"):
-        pools.setdefault(country_id, []).append(pk)
+    for city in City.objects.only("pk", "country_id", "name", "name_ko", "status").order_by("pk"):
+        pools.setdefault(city.country_id, []).append(city)
     return pools
 
 
@@ -204,31 +209,31 @@ def make_cases(count, countries, sectors, rng, summary):
             kind = rng.choice(WorkKind.choices)
             year_start = rng.randint(1998, 2024) if rng.random() < 0.9 else None
             year_end = min(year_start + rng.randint(0, 4), 2100) if year_start and rng.random() < 0.7 else None
-            batch.append(
-                Case(
-                    slug=f"{PREFIX}case-{number:07d}",
-                    title=f"{topic.capitalize()} for {country.name} ({number})",
-                    summary=(
-                        f"{kind[1]} by the Seoul Metropolitan Government on a {topic} in {country.name}, "
-                        "shared from Seoul's own experience."
-                    ),
-                    sector=sector,
-                    category=category,
-                    country=country,
-                    kind=kind[0],
-                    year_start=year_start,
-                    year_end=year_end,
-                    verification=rng.choice(Verification.values),
-                    status=status(rng),
-                    **provenance(),
-                )
+            case = Case(
+                slug=f"{PREFIX}case-{number:07d}",
+                title=f"{topic.capitalize()} for {country.name} ({number})",
+                summary=(
+                    f"{kind[1]} by the Seoul Metropolitan Government on a {topic} in {country.name}, "
+                    "shared from Seoul's own experience."
+                ),
+                sector=sector,
+                category=category,
+                country=country,
+                kind=kind[0],
+                year_start=year_start,
+                year_end=year_end,
+                verification=rng.choice(Verification.values),
+                status=status(rng),
+                **provenance(),
             )
+            case.search_text = case.search_document(cities=cities)
+            batch.append(case)
             their_cities.append(cities)
         Case.objects.bulk_create(batch)
         links.objects.bulk_create(
-            links(case_id=case.pk, city_id=city_id)
+            links(case_id=case.pk, city_id=city.pk)
             for case, cities in zip(batch, their_cities, strict=True)
-            for city_id in cities
+            for city in cities
         )
         summary.cases += len(batch)
         summary.links += sum(map(len, their_cities))

@@ -6,10 +6,10 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
-from core import i18n
+from core import i18n, search
 from listing.forms import RowChoiceField, RowMultipleChoiceField
 
-SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_LENGTH = search.SEARCH_MAX_LENGTH
 
 
 class PublishedFilterSet(django_filters.FilterSet):

@@ -63,3 +63,32 @@ class GroupedResults:
             )
             rows = self.queryset.filter(**{f"{self.field}__in": spanned}).order_by(group_order, *self.order)
         return rows[offset : offset + stop - start]
+
+
+class KeysFirst:
+    """A queryset whose page is read in two steps: the page's primary keys in the queryset's order, then
+    those rows with everything the page shows (``select_related``, ``prefetch_related``).
+
+    For orders that need every matching row, such as a search's relevance: sorting the bare rows and
+    joining the 20 kept was 3× faster at 100,000 cases than joining every match before the sort
+    (bench/README.md, the search). Paginator asks only ``count()`` and slices; ``count`` may be given.
+    """
+
+    def __init__(self, queryset, count=None):
+        self.queryset = queryset
+        self._count = count
+
+    def count(self):
+        if self._count is None:
+            self._count = self.queryset.count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step is not None:
+            raise TypeError("KeysFirst can only be sliced, e.g. results[20:40].")
+        keys = list(self.queryset.values_list("pk", flat=True)[item])
+        rows = self.queryset.order_by().filter(pk__in=keys).in_bulk() if keys else {}
+        return [rows[key] for key in keys if key in rows]

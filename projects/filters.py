@@ -6,10 +6,10 @@ the page can show, never an exception. Both build on ``published()``.
 
 import django_filters
 from django import forms
-from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core import search
 from core.content import YEAR_MAX, YEAR_MIN
 from listing.facets import FacetedFilterSet
 from listing.filters import (
@@ -156,34 +156,9 @@ class CaseFilter(PublishedFilterSet, FacetedFilterSet):
         fields = ["q", "sector", "category", "country", "region", "city", "kind", "year_from", "year_to"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        city_match = Case.cities.through.objects.filter(
-            Q(city__name__icontains=value) | Q(city__name_ko__icontains=value),
-            case=OuterRef("pk"),
-            city__status="published",
-        )
-        in_title = Q(title__icontains=value) | Q(title_ko__icontains=value)
-        in_summary = Q(summary__icontains=value) | Q(summary_ko__icontains=value)
-        matches = queryset.filter(
-            in_title
-            | in_summary
-            | Q(country__name__icontains=value)
-            | Q(country__name_ko__icontains=value)
-            | Exists(city_match)
-        )
-        # Title matches first, then summary matches, then matches on a place name. English or Korean.
-        return matches.annotate(
-            **{
-                RELEVANCE: models.Case(
-                    models.When(in_title, then=3),
-                    models.When(in_summary, then=2),
-                    default=1,
-                    output_field=models.IntegerField(),
-                )
-            }
-        )
+        """Every word in the case's titles, summaries, or its sector's, category's, country's or cities' names,
+        accents and case ignored (core.search); title matches first, then summary matches."""
+        return search.search(queryset, value, annotate_as=RELEVANCE)
 
     def filter_city(self, queryset, name, value):
         return queryset.filter(Exists(Case.cities.through.objects.filter(case=OuterRef("pk"), city=value)))
@@ -223,12 +198,5 @@ class CityFilter(PublishedFilterSet, FacetedFilterSet):
         fields = ["q", "relationship", "country", "region"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(name_ko__icontains=value)
-            | Q(country__name__icontains=value)
-            | Q(country__name_ko__icontains=value)
-        )
+        """Every word in the city's names or its country's (core.search); the list keeps its order."""
+        return search.search(queryset, value, annotate_as="search_rank")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core import i18n
+from core import i18n, search
 from core.content import (
     YEAR_VALIDATORS,
     Provenance,
@@ -119,7 +119,7 @@ class CountryQuerySet(models.QuerySet):
         )
 
 
-class Country(models.Model):
+class Country(search.Searchable):
     code = models.CharField(
         _("ISO code"),
         max_length=2,
@@ -132,7 +132,7 @@ class Country(models.Model):
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
 
     objects = CountryQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("country")
@@ -146,6 +146,9 @@ class Country(models.Model):
 
     def __str__(self):
         return name_in_page_language(self)
+
+    def search_document(self):
+        return search.document(names=(self.name, self.name_ko), related=(self.code,))
 
     def get_absolute_url(self):
         return cached_reverse("projects:country_detail", self.code)
@@ -191,7 +194,7 @@ class CityQuerySet(PublishableQuerySet, SlugQuerySet):
         )
 
 
-class City(Publishable, Provenance):
+class City(Publishable, Provenance, search.Searchable):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
     name_ko = models.CharField(_("Korean name"), max_length=120, blank=True)
@@ -226,7 +229,7 @@ class City(Publishable, Provenance):
     )
 
     objects = CityQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("city")
@@ -257,6 +260,11 @@ class City(Publishable, Provenance):
         name = name_in_page_language(self)
         return f"{name}, {self.country}" if self.country_id else name
 
+    def search_document(self):
+        country = self.country if self.country_id else None
+        related = (country.name, country.name_ko) if country else ()
+        return search.document(names=(self.name, self.name_ko), related=related)
+
     def get_absolute_url(self):
         return cached_reverse("projects:city_detail", self.slug)
 
@@ -286,7 +294,7 @@ class SectorQuerySet(SlugQuerySet):
         return self.annotate(documented_count=published_case_count("sector")).order_by(*Sector._meta.ordering)
 
 
-class Sector(Provenance):
+class Sector(Provenance, search.Searchable):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=80, unique=True)
     name_ko = models.CharField(_("Korean name"), max_length=80, blank=True)
@@ -301,7 +309,7 @@ class Sector(Provenance):
     )
 
     objects = SectorQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("sector")
@@ -313,6 +321,14 @@ class Sector(Provenance):
 
     def get_absolute_url(self):
         return cached_reverse("projects:sector_detail", self.slug)
+
+    def search_document(self):
+        categories = self.categories.all() if self.pk else ()
+        return search.document(
+            names=(self.name, self.name_ko),
+            body=(self.description, self.description_ko),
+            related=[text for category in categories for text in (category.name, category.name_ko)],
+        )
 
     def natural_key(self):
         return (self.slug,)
@@ -368,7 +384,7 @@ class CaseQuerySet(PublishableQuerySet, SlugQuerySet):
         return self.order_by(*NEWEST_FIRST)
 
 
-class Case(Publishable, Provenance):
+class Case(Publishable, Provenance, search.Searchable):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=250)
     title_ko = models.CharField(_("Korean title"), max_length=250, blank=True)
@@ -393,7 +409,7 @@ class Case(Publishable, Provenance):
     )
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[cities])
+    history = HistoricalRecords(m2m_fields=[cities], excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("case")
@@ -414,7 +430,7 @@ class Case(Publishable, Provenance):
         ]
         # Every filter and sort of /cases/ on published() rows (tests/production/test_indexes.py).
         # Category: the FK's own index; city: the cities table's (case, city) and city indexes. The text
-        # search (icontains over title, summary, country and city names) cannot use a B-tree index.
+        # search reads ``search_text``'s GIN trigram index on PostgreSQL (migration 0010, core.search).
         indexes = [
             # ?sector=, sector pages, and a page of /cases/ in its default order (views.CaseListView)
             models.Index(fields=["status", "sector", "title", "slug"]),
@@ -429,6 +445,22 @@ class Case(Publishable, Provenance):
 
     def __str__(self):
         return i18n.localized(self, "title")[0]
+
+    def search_document(self, cities=None):
+        """Its titles, its summaries, then its sector's, category's, country's and published cities' names
+        (``cities``: the case's cities where they are not saved yet, as in a bulk insert)."""
+        related = []
+        for parent in (
+            self.sector if self.sector_id else None,
+            self.category,
+            self.country if self.country_id else None,
+        ):
+            if parent is not None:
+                related += [parent.name, parent.name_ko]
+        if cities is None:
+            cities = self.cities.all() if self.pk else ()
+        related += [text for city in cities if city.is_published for text in (city.name, city.name_ko)]
+        return search.document(names=(self.title, self.title_ko), body=(self.summary, self.summary_ko), related=related)
 
     def get_absolute_url(self):
         return cached_reverse("projects:case_detail", self.slug)

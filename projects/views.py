@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from core.links import absolute_url
 from core.worldmap import map_points
 from listing.exports import page_or_json
-from listing.filters import in_page_language
-from listing.paging import GroupedResults
+from listing.filters import RELEVANCE, in_page_language
+from listing.paging import GroupedResults, KeysFirst
 from listing.views import FilteredListView
 from projects.exports import (
     CASE_COLUMNS,
@@ -62,6 +62,8 @@ class CaseListView(FilteredListView):
             sectors = self.filterset.form.fields["sector"].queryset  # in the default order, read once a page
             groups = [(sector.pk, counts.get(sector.slug, 0)) for sector in sectors]
             queryset = GroupedResults(queryset, "sector", groups, within_a_sector())
+        elif RELEVANCE in queryset.query.annotations:  # a search: every match is sorted, so sort bare rows
+            queryset = KeysFirst(queryset, tally.total if tally is not None else None)
         return super().paginate_queryset(queryset, page_size)
 
 

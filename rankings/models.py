@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core import i18n
+from core import i18n, search
 from core.content import (
     YEAR_VALIDATORS,
     Provenance,
@@ -20,7 +20,7 @@ from core.content import (
 from core.links import cached_reverse
 
 
-class RankingIndex(models.Model):
+class RankingIndex(search.Searchable):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=160, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True, help_text=_("e.g. GPCI"))
@@ -32,7 +32,7 @@ class RankingIndex(models.Model):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = SlugQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("ranking index")
@@ -41,6 +41,13 @@ class RankingIndex(models.Model):
 
     def __str__(self):
         return i18n.localized(self, "name")[0]
+
+    def search_document(self):
+        return search.document(
+            names=(self.name, self.name_ko, self.short_name),
+            body=(self.measures, self.measures_ko),
+            related=(self.publisher,),
+        )
 
     def get_absolute_url(self):
         return cached_reverse("rankings:index_detail", self.slug)
@@ -142,7 +149,7 @@ class HostedOrganizationQuerySet(PublishableQuerySet, SlugQuerySet):
     pass
 
 
-class HostedOrganization(Publishable, Provenance):
+class HostedOrganization(Publishable, Provenance, search.Searchable):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=250)
     name_ko = models.CharField(_("Korean name"), max_length=250, blank=True)
@@ -154,7 +161,7 @@ class HostedOrganization(Publishable, Provenance):
     url = models.URLField(_("web address"), blank=True)
 
     objects = HostedOrganizationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("hosted organization")
@@ -174,6 +181,11 @@ class HostedOrganization(Publishable, Provenance):
     def __str__(self):
         name = i18n.localized(self, "name")[0]
         return f"{name} ({self.acronym})" if self.acronym else name
+
+    def search_document(self):
+        return search.document(
+            names=(self.name, self.name_ko, self.acronym), related=search.in_each_language(self.get_field_display)
+        )
 
     def get_absolute_url(self):
         return reverse("rankings:organization_list") + f"#{self.slug}"

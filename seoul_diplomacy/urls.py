@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("dataio.urls")),
     path("", include("projects.urls")),
     path("", include("rankings.urls")),
+    path("", include("search.urls")),
     prefix_default_language=False,
 )
 

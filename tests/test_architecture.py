@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOORS = {
     "seoul_diplomacy": 4,  # wiring: settings, root URLs, wsgi/asgi, env, middleware, routers
     "pages": 3,  # the site's own pages that compose both apps: home, sitemaps, robots, /healthz
+    "search": 3,  # the site's search page over both apps (the search column itself is core.search)
     "dataio": 3,  # data maintenance: commands, import/export, consistency, synthetic data, open data
     "projects": 2,
     "rankings": 2,

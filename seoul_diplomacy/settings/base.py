@@ -249,6 +249,7 @@ TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 # Public list pages.
 CASES_PER_PAGE = 20
 CITIES_PER_PAGE = 25
+SEARCH_RESULTS_PER_PAGE = 20  # /search/?kind=...
 
 # To standard error, as text or (DJANGO_LOG_FORMAT=json) one JSON object a line with the request id.
 LOGGING = observability.logging_config(env.LOG_FORMAT)

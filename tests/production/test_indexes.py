@@ -2,8 +2,8 @@
 
 The test data is small, so PostgreSQL would rightly read whole tables; ``enable_seqscan = off`` makes
 it show which index it takes for each query shape. bench/queries.py prints the plans at 100,000 cases,
-where it takes them of its own accord. The text search (``q``: icontains over four columns of three
-tables) can use no B-tree index; see docs/deployment.md.
+where it takes them of its own accord. The text search (``q``) reads a trigram index of its own:
+tests/search/test_index.py.
 """
 
 import re

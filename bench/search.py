@@ -1,0 +1,135 @@
+"""The site search at 100,000 cases: each search query's time against a plain indexed lookup, same run.
+
+    .venv/bin/python -m bench.search --database-url postgres://postgres@127.0.0.1:5432/bench_search
+
+Production settings on its own database (bench.queries.setup: migrated, fixtures loaded), cases topped
+up to ``--cases`` with ``generate_synthetic`` (their search column filled as they are inserted), then,
+in interleaved rounds, the median time of:
+
+- the plain lookup: one case by its slug (a unique B-tree index), the reference;
+- for each query word: the 20 rows of ``/cases/?q=`` (best first: their keys, then those rows with their
+  sector, country and cities, as the page reads them), their count, and ``/search/?q=`` as a whole
+  (every kind's count and first results, rendered), in-process, page cache off.
+
+The words: a rare one (a synthetic city's name: a few dozen cases), a common English one (a country: about
+1 case in 25), three-syllable and two-syllable Korean sector names (상수도, 교통: about 1 case in 7, found
+inside longer words through the Hangul bigram tokens), and a word nothing holds. On PostgreSQL it prints
+the plan of each page query, and times the page and count queries inside the database too (the
+"Execution Time" of EXPLAIN ANALYZE, against the lookup's own). Target: under 20 ms per search query.
+"""
+
+import argparse
+import re
+import sys
+import time
+
+from bench.queries import DEFAULT_DATABASE_URL, client, machine, median, resize, setup, table
+
+ROUNDS = 15
+
+
+def timed(function):
+    start = time.perf_counter()
+    function()
+    return (time.perf_counter() - start) * 1000
+
+
+def words():
+    from dataio.synthetic import PREFIX
+    from projects.models import Case, City
+
+    city = City.objects.published().filter(slug__startswith=PREFIX, cases__isnull=False).order_by("slug").first()
+    country = Case.objects.filter(slug__startswith=PREFIX).order_by("slug").first().country
+    return {
+        "rare: a city's name": city.name,
+        "common: a country": country.name,
+        "Korean, 3 syllables": "상수도",
+        "Korean, 2 syllables": "교통",
+        "no match": "zzqx",
+    }
+
+
+def server_side_queries(queries, slug):
+    from projects.filters import CaseFilter
+    from projects.models import Case
+
+    found = {"plain lookup, in the database": Case.objects.filter(slug=slug)}
+    for label, word in queries.items():
+        filtered = CaseFilter({"q": word}, queryset=Case.objects.published().for_listing()).qs
+        found[f"{label} ({word}): page query, in the database"] = filtered.values_list("pk", flat=True)[:20]
+        found[f"{label} ({word}): count query, in the database"] = CaseFilter({"q": word}).qs.values("pk")
+    return found
+
+
+def execution_ms(queryset):
+    explained = queryset.explain(analyze=True)
+    return float(re.search(r"Execution Time: ([\d.]+) ms", explained).group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    args = parser.parse_args()
+    setup(args.database_url)
+    resize(args.cases)
+
+    from django.db import connection
+
+    from listing.paging import KeysFirst
+    from projects.filters import CaseFilter
+    from projects.models import Case
+
+    slug = Case.objects.published().order_by("-slug").values_list("slug", flat=True).first()
+    queries = words()
+    browser = client()
+
+    def lookup():
+        Case.objects.get(slug=slug)
+
+    measures = {"plain lookup: a case by slug": lookup}
+    for label, word in queries.items():
+        measures[f"{label} ({word}): page of /cases/?q="] = lambda word=word: KeysFirst(
+            CaseFilter({"q": word}, queryset=Case.objects.published().for_listing()).qs
+        )[:20]
+        measures[f"{label} ({word}): count"] = lambda word=word: CaseFilter({"q": word}).qs.count()
+        measures[f"{label} ({word}): /search/?q= whole page"] = lambda word=word: browser.get("/search/", {"q": word})
+    samples = {name: [] for name in measures}
+    for function in measures.values():  # warm
+        function()
+    for _ in range(args.rounds):
+        for name, function in measures.items():
+            samples[name].append(timed(function))
+    if connection.vendor == "postgresql":  # the database's own time (EXPLAIN ANALYZE), without Python's share
+        for name, queryset in server_side_queries(queries, slug).items():
+            samples[name] = [execution_ms(queryset) for _ in range(args.rounds)]
+    reference = median(samples["plain lookup: a case by slug"])
+    counts = {word: CaseFilter({"q": word}).qs.count() for word in queries.values()}
+    rows = []
+    for name, values in samples.items():
+        if name == "plain lookup, in the database":
+            reference = median(values)  # the database rows compare with the database's own lookup
+        word = next((word for word in queries.values() if f"({word})" in name), None)
+        rows.append(
+            [
+                name,
+                f"{counts[word]:,}" if word is not None else "1",
+                f"{median(values):.1f}",
+                f"{max(values):.1f}",
+                f"{median(values) / reference:.0f}×",
+            ]
+        )
+    total = Case.objects.count()
+    print(f"{connection.vendor}, {total:,} cases, {args.rounds} rounds; {machine()}")
+    print(table(["query", "cases matching", "median ms", "max ms", "ratio to lookup"], rows))
+    print("Ratios: the Python rows to the plain lookup through the ORM, the database rows to its EXPLAIN ANALYZE.")
+    if connection.vendor == "postgresql":
+        for label, word in queries.items():
+            queryset = CaseFilter({"q": word}, queryset=Case.objects.published()).qs.values_list("pk")[:20]
+            print(f"\n{label} ({word}): the page query's plan\n{queryset.explain(analyze=True)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

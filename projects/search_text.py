@@ -1,0 +1,69 @@
+"""What each projects model's search text reads, and which rows' texts a change must rebuild (core.search).
+
+A case's text holds its sector's, category's, country's and published cities' names, a city's its
+country's, a sector's its categories': renaming one rebuilds the others. ``save()`` rebuilds a row's
+own text; the signals here rebuild the rows that name it, and the row itself where ``save()`` was
+bypassed (``loaddata`` saves raw). The importer calls ``core.search.changed()`` after its bulk writes.
+"""
+
+from django.db.models.signals import m2m_changed, post_save
+
+from core import search
+from projects.models import Case, CaseCategory, City, Country, Sector
+
+Link = Case.cities.through
+
+
+def cases(pks):
+    return Case.objects.filter(pk__in=pks).select_related("sector", "category", "country").prefetch_related("cities")
+
+
+def cities(pks):
+    return City.objects.filter(pk__in=pks).select_related("country")
+
+
+def countries(pks):
+    return Country.objects.filter(pk__in=pks)
+
+
+def sectors(pks):
+    return Sector.objects.filter(pk__in=pks).prefetch_related("categories")
+
+
+def register():
+    search.register(
+        Country,
+        countries,
+        lambda pks: [
+            cities(City.objects.filter(country__in=pks).values("pk")),
+            cases(Case.objects.filter(country__in=pks).values("pk")),
+        ],
+    )
+    search.register(Sector, sectors, lambda pks: [cases(Case.objects.filter(sector__in=pks).values("pk"))])
+    search.register(
+        CaseCategory,
+        lambda pks: CaseCategory.objects.none(),
+        lambda pks: [
+            sectors(CaseCategory.objects.filter(pk__in=pks).values("sector")),
+            cases(Case.objects.filter(category__in=pks).values("pk")),
+        ],
+    )
+    search.register(City, cities, lambda pks: [cases(Link.objects.filter(city__in=pks).values("case"))])
+    search.register(Case, cases)
+    for model in (Country, Sector, CaseCategory, City, Case):
+        post_save.connect(saved, sender=model, dispatch_uid=f"search:{model._meta.label}")
+    m2m_changed.connect(cities_changed, sender=Link, dispatch_uid="search:case-cities")
+
+
+def saved(sender, instance, raw=False, **kwargs):
+    search.changed(sender, [instance.pk], itself=raw)
+
+
+def cities_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        search.changed(Case, [instance.pk])
+    elif pk_set:  # city.cases.add(...) or .remove(...): the cases named
+        search.changed(Case, pk_set)
+    # city.cases.clear() (no code of the site calls it) names no case: their texts keep the city's name.
