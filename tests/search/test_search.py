@@ -147,7 +147,8 @@ def test_the_shipped_data_loaded_raw_is_searchable(client, shipped_data):
     assert "bogota" in listed(client.get("/cities/?q=Bogota"))
     egov = Case.objects.published().filter(sector__slug="e-government")
     assert len(egov) >= 4
-    assert sorted(listed(client.get("/cases/?q=e-government"))) == sorted(case.slug for case in egov)
+    # every case of the sector, and cases that name e-government in their own text
+    assert {case.slug for case in egov} <= set(listed(client.get("/cases/?q=e-government")))
     waterworks = Case.objects.published().filter(sector__slug="waterworks")
     assert sorted(listed(client.get("/ko/cases/?q=상수도"))) == sorted(case.slug for case in waterworks)
     assert not Case.objects.filter(search_text="").exists()
