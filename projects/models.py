@@ -114,7 +114,7 @@ class Country(models.Model):
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
 
     objects = CountryManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("country")
@@ -203,7 +203,7 @@ class City(Publishable, Provenance):
     )
 
     objects = CityQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("city")
@@ -278,7 +278,7 @@ class Sector(Provenance):
     )
 
     objects = SectorQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("sector")
@@ -309,7 +309,7 @@ class CaseCategory(models.Model):
     declared_case_count = models.PositiveIntegerField(_("declared number of cases"), null=True, blank=True)
 
     objects = CaseCategoryQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("case category")
@@ -370,7 +370,7 @@ class Case(Publishable, Provenance):
     )
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[cities])
+    history = HistoricalRecords(m2m_fields=[cities], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("case")
@@ -447,7 +447,7 @@ class KeyFigure(Provenance):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = SlugQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("key figure")

@@ -32,7 +32,7 @@ class RankingIndex(models.Model):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = SlugQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("ranking index")
@@ -78,7 +78,7 @@ class RankingResult(Publishable, Provenance):
     )
 
     objects = RankingResultQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("ranking result")
@@ -154,7 +154,7 @@ class HostedOrganization(Publishable, Provenance):
     url = models.URLField(_("web address"), blank=True)
 
     objects = HostedOrganizationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("hosted organization")
