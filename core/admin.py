@@ -110,7 +110,7 @@ EVENTS = [
     ("Published revision", _("Revision published")),
     ("Bulk action: published", _("Published")),
     ("Bulk action: draft", _("Unpublished")),
-    ("Import", _("Import")),
+    ("import_fixtures", _("Import")),
 ]
 
 
@@ -260,9 +260,7 @@ class RevisionAdmin(admin.ModelAdmin):
     def may_review(user, revision):
         return user.has_perm(publish_permission(revision.content_type.model_class()._meta))
 
-    @staticmethod
-    def reviews_anything(user):
-        return user.is_active and any(perm.split(".")[1].startswith("publish_") for perm in user.get_all_permissions())
+    reviews_anything = staticmethod(revisions.reviews_anything)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -377,11 +375,3 @@ class RevisionAdmin(admin.ModelAdmin):
             revisions.reject(revision, request.user, comment)
             self.message_user(request, _("The change is rejected; its author sees your comment."), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:core_revision_changelist"))
-
-
-def pending_count(user):
-    """How many revisions await this user's review (every pending one for a reviewer, else their own)."""
-    queryset = Revision.objects.pending()
-    if not RevisionAdmin.reviews_anything(user):
-        queryset = queryset.filter(author=user)
-    return queryset.count()

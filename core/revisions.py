@@ -60,6 +60,27 @@ def apply(revision, obj):
     return obj
 
 
+def reviews_anything(user):
+    """Whether ``user`` may publish some kind of content, and so reviews revisions."""
+    return user.is_active and any(perm.split(".")[1].startswith("publish_") for perm in user.get_all_permissions())
+
+
+def pending_count(user):
+    """How many revisions await review: every pending one for a reviewer, else the user's own."""
+    queryset = Revision.objects.pending()
+    if not reviews_anything(user):
+        queryset = queryset.filter(author=user)
+    return queryset.count()
+
+
+def previewed(request, obj):
+    """``obj`` with the revision named by ``?revision=`` put on it (in memory), and that revision; for the
+    staff-only preview pages. Without one, or with one of another row, ``obj`` as it is and None."""
+    number = request.GET.get("revision", "")
+    revision = Revision.objects.for_object(obj).filter(pk=number).first() if number.isdigit() else None
+    return (apply(revision, obj), revision) if revision is not None else (obj, None)
+
+
 def live_object(revision):
     return revision.content_type.get_object_for_this_type(pk=revision.object_id)
 

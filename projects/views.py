@@ -2,6 +2,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from core.revisions import previewed
 from core.worldmap import map_points
 from listing.exports import page_or_json
 from listing.paging import GroupedResults
@@ -86,6 +87,7 @@ def visible(queryset, preview):
 
 def case_detail(request, slug, preview=False):
     case = get_object_or_404(visible(Case.objects.for_listing(), preview), slug=slug)
+    case, revision = previewed(request, case) if preview else (case, None)
     related = Case.objects.published().for_listing().filter(sector=case.sector_id).exclude(pk=case.pk)
     # In the sector's own order (title): read from the (status, sector, title, slug) index, where the
     # default order (the sector's display order first) sorted the whole sector (40 ms at 100,000 cases).
@@ -100,6 +102,7 @@ def case_detail(request, slug, preview=False):
             "related_cases": related,
             "nav_section": "cases",
             "preview": preview,
+            "revision": revision,
             "map": map_points(city for city in case.cities.all() if city.is_published),
         },
         lambda: {**case_row(case, absolute), "related": [absolute(other.get_absolute_url()) for other in related]},
@@ -133,11 +136,19 @@ def sector_detail(request, slug):
 
 def city_detail(request, slug, preview=False):
     city = get_object_or_404(visible(City.objects.for_listing(), preview), slug=slug)
+    city, revision = previewed(request, city) if preview else (city, None)
     cases = list(Case.objects.published().for_listing().filter(cities=city))
     absolute = request.build_absolute_uri
     return page_or_json(
         request,
         "projects/city_detail.html",
-        {"city": city, "cases": cases, "nav_section": "cities", "preview": preview, "map": map_points([city])},
+        {
+            "city": city,
+            "cases": cases,
+            "nav_section": "cities",
+            "preview": preview,
+            "revision": revision,
+            "map": map_points([city]),
+        },
         lambda: {**city_row(city, absolute), "cases": [case_row(case, absolute) for case in cases]},
     )
