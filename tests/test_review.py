@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from core.content import Status
 from core.models import Revision, RevisionState
-from projects.models import Case
 from tests.test_publishing import case_form
 
 
