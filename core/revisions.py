@@ -144,7 +144,8 @@ def publish(revision, reviewer, comment):
         obj = apply(revision, live_object(revision))
         obj._prefetched_objects_cache = {}
         obj._history_user = reviewer
-        obj._change_reason = f"Published revision #{revision.pk} by {revision.author}: {comment}"
+        proposed = f" ({revision.reason})" if revision.reason else ""
+        obj._change_reason = f"Published revision #{revision.pk} by {revision.author}{proposed}: {comment}"
         if hasattr(obj, "mark_published") and obj.is_published:
             obj.mark_published()
         obj.save()
