@@ -132,6 +132,7 @@ class StatusGuard:
 
 class PublishableAdmin(StatusGuard, ContentAdmin):
     actions = ["publish", "unpublish"]
+    change_form_template = "admin/core/publishable_change_form.html"
     preview_url_name = None  # e.g. "projects:case_preview"; None where the model has no page of its own
 
     def view_on_site(self, obj):

@@ -85,7 +85,7 @@ class CaseCategoryAdmin(ContentAdmin):
 @admin.register(Case)
 class CaseAdmin(PublishableAdmin):
     preview_url_name = "projects:case_preview"
-    list_display = ["title", "sector", "country", "kind", "years", "verification", "status"]
+    list_display = ["title", "status", "sector", "country", "kind", "years", "verification"]
     list_filter = ["status", "sector", "kind", "verification", "country__region"]
     list_select_related = ["sector", "country"]
     search_fields = ["title", "title_ko", "summary", "slug", "country__name", "cities__name"]

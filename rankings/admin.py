@@ -28,7 +28,7 @@ class RankingIndexAdmin(ContentAdmin):
 
 @admin.register(RankingResult)
 class RankingResultAdmin(PublishableAdmin):
-    list_display = ["index", "edition", "scope", "rank", "cities_ranked", "status", "has_page_claim"]
+    list_display = ["index", "status", "edition", "scope", "rank", "cities_ranked", "has_page_claim"]
     list_filter = ["status", "index", "scope"]
     list_select_related = ["index"]
     search_fields = ["index__name", "index__short_name", "note", "page_claim"]
