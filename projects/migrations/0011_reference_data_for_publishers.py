@@ -1,7 +1,7 @@
 """Reference data (countries, sectors, categories, key figures, ranking indices) is changed by Publishers
 only; Editors keep viewing it (their case forms pick from it). These rows have no draft state, so an edit
 would be public at once: rather than a review of every spelling fix, their few changes are made by those
-who publish anyway (docs/editing.md)."""
+who publish anyway (README, "Staff editing")."""
 
 from django.db import migrations
 
