@@ -232,6 +232,10 @@ class PublishableAdmin(StatusGuard, ContentAdmin):
         self.message_user(request, message % {"count": changed}, messages.SUCCESS)
 
 
+def pending_queue_url():
+    return reverse("admin:core_revision_changelist") + f"?state__exact={RevisionState.PENDING}"
+
+
 class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Reason"),
@@ -243,19 +247,13 @@ class ReviewForm(forms.Form):
 
 @admin.register(Revision)
 class RevisionAdmin(admin.ModelAdmin):
-    """The review queue: "Awaiting review" by default; Publishers see everyone's, Editors their own."""
+    """The review queue (the admin home links to its pending ones): Publishers see everyone's revisions,
+    Editors their own, with the reviewer's comment on those rejected."""
 
     list_display = ["summary", "kind", "author", "created_at", "reason", "state"]
-    list_filter = ["state", "content_type"]
+    list_filter = ["state", ("content_type", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["author", "content_type"]
     change_form_template = "admin/core/revision/review.html"
-
-    def changelist_view(self, request, extra_context=None):
-        if not any(key.startswith("state") for key in request.GET) and "_changelist_filters" not in request.GET:
-            query = request.GET.copy()
-            query["state__exact"] = RevisionState.PENDING
-            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
-        return super().changelist_view(request, extra_context)
 
     @staticmethod
     def may_review(user, revision):
@@ -359,7 +357,7 @@ class RevisionAdmin(admin.ModelAdmin):
                 revision.state = RevisionState.WITHDRAWN
                 revision.save(update_fields=["state"])
                 self.message_user(request, _("Your change was withdrawn."), messages.SUCCESS)
-            return HttpResponseRedirect(reverse("admin:core_revision_changelist"))
+            return HttpResponseRedirect(pending_queue_url())
         if not self.may_review(request.user, revision):
             raise PermissionDenied
         if not revision.is_pending:
@@ -375,4 +373,4 @@ class RevisionAdmin(admin.ModelAdmin):
         else:
             revisions.reject(revision, request.user, comment)
             self.message_user(request, _("The change is rejected; its author sees your comment."), messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:core_revision_changelist"))
+        return HttpResponseRedirect(pending_queue_url())

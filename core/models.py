@@ -60,7 +60,7 @@ class Revision(models.Model):
 
     class Meta:
         verbose_name = _("revision")
-        verbose_name_plural = _("revisions awaiting review")
+        verbose_name_plural = _("revisions")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "state"])]
 

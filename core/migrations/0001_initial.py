@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'revision',
-                'verbose_name_plural': 'revisions awaiting review',
+                'verbose_name_plural': 'revisions',
                 'ordering': ['-created_at', '-pk'],
                 'indexes': [models.Index(fields=['content_type', 'object_id', 'state'], name='core_revisi_content_31efbb_idx')],
             },
