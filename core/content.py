@@ -9,6 +9,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 YEAR_MIN = 1900
@@ -62,14 +63,41 @@ class Provenance(models.Model):
 
 
 class Publishable(models.Model):
+    """A row the public sees once published. Publishing stamps the dates: ``first_published_at`` once, when
+    the row first goes public; ``last_published_at`` each time it goes public again or a revision of it is
+    published (core.revisions). Loading fixtures (a raw save) keeps the dates the files carry."""
+
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    first_published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    last_published_at = models.DateTimeField(_("last published"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        going_public = self.is_published and getattr(self, "_loaded_status", None) != Status.PUBLISHED
+        if going_public:
+            self.mark_published(self.last_published_at if self._state.adding and self.last_published_at else None)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at", "last_published_at"}
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
+
+    def mark_published(self, when=None):
+        when = when or timezone.now()
+        if self.first_published_at is None:
+            self.first_published_at = when
+        self.last_published_at = when
 
 
 class SlugQuerySet(models.QuerySet):

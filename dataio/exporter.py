@@ -17,6 +17,8 @@ from core.content import Publishable, Status
 from dataio.importer import importable_models
 from dataio.layout import FIXTURE_LAYOUT, FIXTURE_NAMES
 
+PUBLICATION_DATES = ("first_published_at", "last_published_at")
+
 
 def layout_models():
     """{file name: [models]} for every fixture file, checked against the content models."""
@@ -61,6 +63,9 @@ def natural_records(model, published_only=False):
             if name in hidden:
                 keys = [key for key in keys if tuple(key) not in hidden[name]]
             record["fields"][name] = sorted(keys)
+        for name in PUBLICATION_DATES:  # left out until set, so that files from before the dates stay as they were
+            if name in record["fields"] and record["fields"][name] is None:
+                del record["fields"][name]
     return records
 
 

@@ -86,6 +86,15 @@ class ModelChanges:
     created: list = default(default_factory=list)  # record labels
     updated: list = default(default_factory=list)  # (record label, [changed field names])
     unchanged: int = 0
+    published: list = default(default_factory=list)  # labels of rows that go public (or public again)
+    unpublished: list = default(default_factory=list)  # labels of rows that go back to draft
+    values: dict = default(default_factory=dict)  # record label -> {field name: (old, new)}, as text
+
+    @property
+    def edited(self):
+        """The updated rows whose status stays as it was."""
+        moved = {*self.published, *self.unpublished}
+        return [entry for entry in self.updated if entry[0] not in moved]
 
 
 @dataclass
@@ -407,6 +416,7 @@ class Importer:
         self.by_pk = {}  # model -> {pk: instance as it will be after the import}
         self.failed = defaultdict(set)  # model -> natural keys of records that did not validate
         self.changes = {}
+        self.old_values = {}  # record label -> {field name: (old, new)}
         self.now = timezone.now()
 
     def run(self):
@@ -533,6 +543,7 @@ class Importer:
             created=[record.label for record, *_ in created],
             updated=[(record.label, changed) for record, _, _, changed in updated],
             unchanged=len(valid) - len(created) - len(updated),
+            **publication_changes(model, updated, self.old_values),
         )
         try:
             with transaction.atomic():
@@ -595,7 +606,25 @@ class Importer:
                 for name, targets in m2m.items()
                 if targets.keys() != through_rows[name].get(existing.pk, {}).keys()
             ]
+            if changed:
+                self.old_values[record.label] = self.describe(existing, instance, changed, m2m, through_rows)
+                stamp_publication(existing, instance, record, changed)
         built[key] = (record, instance, m2m, changed)
+
+    def describe(self, existing, instance, changed, m2m, through_rows):
+        """{field name: (old, new)} of a changed row, as text, for the report (``-v 2``)."""
+        fields = model_fields(type(instance)).by_name
+        described = {}
+        for name in changed:
+            field = fields[name]
+            if field.many_to_many:
+                self.load(field.related_model)
+                rows = self.by_pk[field.related_model]
+                old = through_rows[name].get(existing.pk, {}).keys()
+                described[name] = tuple(sorted(str(rows.get(pk, pk)) for pk in pks) for pks in (old, m2m[name].keys()))
+            else:
+                described[name] = (getattr(existing, field.attname), getattr(instance, field.attname))
+        return described
 
     def take_missing_values(self, instance, existing, record, concrete):
         """An update keeps the database's value of every field the record leaves out."""
@@ -763,6 +792,27 @@ class Importer:
         for record in records:
             if record.natural_key is not None:
                 self.failed[model].add(record.natural_key)
+
+
+def stamp_publication(existing, instance, record, changed):
+    """A row the import makes public again (draft → published) is stamped as published now, unless the
+    record carries its own dates. New rows keep what their file carries, so that a round trip is exact."""
+    if "status" not in changed or not hasattr(instance, "mark_published") or not instance.is_published:
+        return
+    if "last_published_at" in record.fields:
+        return
+    instance.mark_published()
+    changed.extend(name for name in ("first_published_at", "last_published_at") if name not in changed)
+
+
+def publication_changes(model, updated, old_values):
+    """The updated rows that change status, by direction, and the old → new values of every updated row."""
+    published, unpublished = [], []
+    for record, instance, _, changed in updated:
+        if "status" in changed and hasattr(instance, "is_published"):
+            (published if instance.is_published else unpublished).append(record.label)
+    values = {record.label: old_values.get(record.label, {}) for record, *_ in updated}
+    return {"published": published, "unpublished": unpublished, "values": values}
 
 
 def import_fixtures(paths, *, dry_run=False, progress=None):

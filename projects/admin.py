@@ -1,13 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import PROVENANCE_FIELDSET, PublishableAdmin
+from core.admin import PROVENANCE_FIELDSET, ContentAdmin, PublishableAdmin
 from projects.models import Case, CaseCategory, City, Country, KeyFigure, Sector
 
 
 @admin.register(Country)
-class CountryAdmin(SimpleHistoryAdmin):
+class CountryAdmin(ContentAdmin):
     list_display = ["name", "code", "name_ko", "region"]
     list_filter = ["region"]
     search_fields = ["name", "name_ko", "code"]
@@ -43,7 +42,7 @@ class CaseCategoryInline(admin.TabularInline):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(ContentAdmin):
     list_display = ["name", "name_ko", "order", "declared_case_count", "documented_count"]
     list_editable = ["order"]
     search_fields = ["name", "name_ko", "slug"]
@@ -74,7 +73,7 @@ class SectorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CaseCategory)
-class CaseCategoryAdmin(SimpleHistoryAdmin):
+class CaseCategoryAdmin(ContentAdmin):
     list_display = ["name", "sector", "declared_case_count"]
     list_filter = ["sector"]
     list_select_related = ["sector"]
@@ -86,7 +85,7 @@ class CaseCategoryAdmin(SimpleHistoryAdmin):
 @admin.register(Case)
 class CaseAdmin(PublishableAdmin):
     preview_url_name = "projects:case_preview"
-    list_display = ["title", "sector", "country", "kind", "years", "verification", "status"]
+    list_display = ["title", "status", "sector", "country", "kind", "years", "verification"]
     list_filter = ["status", "sector", "kind", "verification", "country__region"]
     list_select_related = ["sector", "country"]
     search_fields = ["title", "title_ko", "summary", "slug", "country__name", "cities__name"]
@@ -107,7 +106,7 @@ class CaseAdmin(PublishableAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(SimpleHistoryAdmin):
+class KeyFigureAdmin(ContentAdmin):
     list_display = ["label", "value", "unit", "order", "as_of"]
     list_editable = ["order"]
     search_fields = ["label", "slug"]

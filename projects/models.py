@@ -132,7 +132,9 @@ class Country(search.Searchable):
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
 
     objects = CountryQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         verbose_name = _("country")
@@ -229,7 +231,9 @@ class City(Publishable, Provenance, search.Searchable):
     )
 
     objects = CityQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         verbose_name = _("city")
@@ -309,7 +313,9 @@ class Sector(Provenance, search.Searchable):
     )
 
     objects = SectorQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         verbose_name = _("sector")
@@ -348,7 +354,7 @@ class CaseCategory(models.Model):
     declared_case_count = models.PositiveIntegerField(_("declared number of cases"), null=True, blank=True)
 
     objects = CaseCategoryQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("case category")
@@ -409,7 +415,9 @@ class Case(Publishable, Provenance, search.Searchable):
     )
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[cities], excluded_fields=["search_text"])
+    history = HistoricalRecords(
+        m2m_fields=[cities], excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         verbose_name = _("case")
@@ -502,7 +510,7 @@ class KeyFigure(Provenance):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = SlugQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("key figure")

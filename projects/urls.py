@@ -1,7 +1,7 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import path, register_converter
 
-from projects import views
+from projects import feeds, views
 
 
 class CountryCodeConverter:
@@ -22,6 +22,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("cases/", views.CaseListView.as_view(), name="case_list"),
+    path("cases/feed/", feeds.CaseFeed(), name="case_feed"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
     path(
         "cases/<slug:slug>/preview/", staff_member_required(views.case_detail), {"preview": True}, name="case_preview"

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
+from core.revisions import previewed
 from core.worldmap import map_points
 from listing.exports import page_or_json
 from listing.filters import RELEVANCE, in_page_language
@@ -102,6 +103,7 @@ def visible(queryset, preview):
 
 def case_detail(request, slug, preview=False):
     case = get_object_or_404(visible(Case.objects.for_listing(), preview), slug=slug)
+    case, revision = previewed(request, case) if preview else (case, None)
     related = Case.objects.published().for_listing().filter(sector=case.sector_id).exclude(pk=case.pk)
     # In the sector's own order (title): read from the (status, sector, title, slug) index, where the
     # default order (the sector's display order first) would sort the whole sector.
@@ -115,6 +117,7 @@ def case_detail(request, slug, preview=False):
             "related_cases": related,
             "nav_section": "cases",
             "preview": preview,
+            "revision": revision,
             "map": map_points(city for city in case.cities.all() if city.is_published),
         },
         lambda: {
@@ -150,11 +153,19 @@ def sector_detail(request, slug):
 
 def city_detail(request, slug, preview=False):
     city = get_object_or_404(visible(City.objects.for_listing(), preview), slug=slug)
+    city, revision = previewed(request, city) if preview else (city, None)
     cases = list(Case.objects.published().for_listing().filter(cities=city))
     return page_or_json(
         request,
         "projects/city_detail.html",
-        {"city": city, "cases": cases, "nav_section": "cities", "preview": preview, "map": map_points([city])},
+        {
+            "city": city,
+            "cases": cases,
+            "nav_section": "cities",
+            "preview": preview,
+            "revision": revision,
+            "map": map_points([city]),
+        },
         lambda: {**city_row(city, absolute_url), "cases": [case_row(case, absolute_url) for case in cases]},
     )
 

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import PROVENANCE_FIELDSET, PublishableAdmin, StatusGuard
+from core.admin import PROVENANCE_FIELDSET, ContentAdmin, PublishableAdmin, StatusGuard
 from rankings.models import HostedOrganization, RankingIndex, RankingResult
 
 # A web address typed without a scheme is taken as https:// (Django 6's default).
@@ -18,7 +17,7 @@ class RankingResultInline(StatusGuard, admin.TabularInline):
 
 
 @admin.register(RankingIndex)
-class RankingIndexAdmin(SimpleHistoryAdmin):
+class RankingIndexAdmin(ContentAdmin):
     list_display = ["name", "short_name", "publisher", "order"]
     formfield_overrides = HTTPS_URLS
     list_editable = ["order"]
@@ -29,7 +28,7 @@ class RankingIndexAdmin(SimpleHistoryAdmin):
 
 @admin.register(RankingResult)
 class RankingResultAdmin(PublishableAdmin):
-    list_display = ["index", "edition", "scope", "rank", "cities_ranked", "status", "has_page_claim"]
+    list_display = ["index", "status", "edition", "scope", "rank", "cities_ranked", "has_page_claim"]
     list_filter = ["status", "index", "scope"]
     list_select_related = ["index"]
     search_fields = ["index__name", "index__short_name", "note", "page_claim"]

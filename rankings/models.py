@@ -32,7 +32,9 @@ class RankingIndex(search.Searchable):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = SlugQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         verbose_name = _("ranking index")
@@ -85,7 +87,7 @@ class RankingResult(Publishable, Provenance):
     )
 
     objects = RankingResultQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("ranking result")
@@ -161,7 +163,9 @@ class HostedOrganization(Publishable, Provenance, search.Searchable):
     url = models.URLField(_("web address"), blank=True)
 
     objects = HostedOrganizationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
+    )
 
     class Meta:
         verbose_name = _("hosted organization")

@@ -166,3 +166,11 @@ def language_versions(context):
         )
     request._language_versions = (current, versions)
     return versions
+
+
+@register.simple_tag
+def pending_review_count(user):
+    """The admin home's count of revisions awaiting review (core.revisions.pending_count)."""
+    from core.revisions import pending_count
+
+    return pending_count(user)

@@ -1,8 +1,9 @@
 """Issue 4's staff workflow, in Chromium against the live server with the shipped data.
 
 An editor adds a case as a draft in the admin; the public cannot see it; a publisher publishes it; it
-appears in /cases/ with the right counts; its history shows the changes; reverting to the first
-version restores the earlier text.
+appears in /cases/ with the right counts; its history shows the changes; the editor's revert of the
+published case waits for review (public page, CSV and feed unchanged) until the publisher publishes it
+from the review queue with a reason. And the reject path: the editor reads the comment, amends, resubmits.
 """
 
 import re
@@ -103,7 +104,7 @@ def test_editor_drafts_publisher_publishes_history_and_revert(page, new_context,
     pick(page, "sector", "Transp", "Transportation")
     page.get_by_label("Kind of work").select_option(label="Consulting")
     pick(page, "country", "Viet", "Vietnam")
-    page.get_by_label("Source").fill(SOURCE)
+    page.get_by_label("Source:", exact=True).fill(SOURCE)
     page.get_by_label("As of").fill("2024-05-01")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
@@ -161,16 +162,77 @@ def test_editor_drafts_publisher_publishes_history_and_revert(page, new_context,
     expect(history.nth(2)).to_contain_text("editor")
     expect(history.nth(2)).to_contain_text("Created")
 
-    # The editor reverts to the first version: the earlier summary is back.
+    # The editor reverts to the first version. The case is published, so the revert waits for review
+    # (with its reason) and the public still reads the published summary, on the page, in the CSV and feed.
     history.nth(2).get_by_role("link").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Revert")
     expect(page.get_by_label("Summary:", exact=True)).to_have_value(FIRST_SUMMARY)
+    page.get_by_label("Reason:").fill("The first summary was right")
     page.get_by_role("button", name="Revert").click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist")).to_contain_text("awaits a publisher's review")
     case.refresh_from_db()
-    assert case.summary == FIRST_SUMMARY
-    assert case.history.count() == 4
-    # Only publishers change the status; reverting to a version that was a draft must not unpublish it.
-    assert case.status == Status.PUBLISHED
+    assert (case.summary, case.status) == (SECOND_SUMMARY, Status.PUBLISHED)
+    assert case.history.count() == 3
+    public.goto(site_url + f"/cases/{SLUG}/")
+    expect(public.locator(".case-summary")).to_have_text(SECOND_SUMMARY)
+    csv = public.request.get(site_url + "/cases/?format=csv").text()
+    assert SECOND_SUMMARY in csv and FIRST_SUMMARY not in csv
+    feed = public.request.get(site_url + "/cases/feed/").text()
+    assert SECOND_SUMMARY in feed and FIRST_SUMMARY not in feed
+
+    # The publisher finds it from the admin home, reads the diff, and publishes it with a reason.
+    publisher.goto(site_url + "/admin/")
+    expect(publisher.locator("#review-count")).to_have_text("1")
+    publisher.locator("#review-module a").click()
+    publisher.get_by_role("link", name=TITLE).first.click()
+    diff = publisher.locator("#revision-diff")
+    expect(diff.locator("del")).to_contain_text(SECOND_SUMMARY)
+    expect(diff.locator("ins")).to_contain_text(FIRST_SUMMARY)
+    expect(publisher.get_by_label("Reason")).to_have_attribute("required", "")  # no publishing without a reason
+    publisher.get_by_label("Reason").fill("Checked against the source")
+    publisher.get_by_role("button", name="Publish").click()
+    expect(publisher.locator(".messagelist")).to_contain_text("The change is published")
+    case.refresh_from_db()
+    assert case.summary == FIRST_SUMMARY and case.status == Status.PUBLISHED
     public.goto(site_url + f"/cases/{SLUG}/")
     expect(public.locator(".case-summary")).to_have_text(FIRST_SUMMARY)
+    assert FIRST_SUMMARY in public.request.get(site_url + "/cases/feed/").text()
+
+    # The history shows both, with their reasons.
+    publisher.goto(site_url + f"/admin/projects/case/{case.pk}/history/")
+    newest = publisher.locator("#change-history tbody tr").nth(0)
+    expect(newest).to_contain_text("Revision published")
+    expect(newest).to_contain_text("Checked against the source")
+    expect(newest).to_contain_text("The first summary was right")
+
+
+def test_a_rejected_change_reaches_the_editor_who_amends_and_resubmits(page, new_context, site_url, staff):
+    case = Case.objects.published().order_by("slug").first()
+    live_title = case.title
+
+    log_in(page, site_url, "editor")
+    page.goto(site_url + f"/admin/projects/case/{case.pk}/change/")
+    page.get_by_label("Title:", exact=True).fill(live_title + " (proposed)")
+    page.get_by_label("Reason:").fill("A clearer title")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("awaits a publisher's review")
+
+    publisher = new_context().new_page()
+    log_in(publisher, site_url, "publisher")
+    publisher.goto(site_url + "/admin/core/revision/")
+    publisher.get_by_role("link", name=live_title).first.click()
+    publisher.get_by_label("Reason").fill("The source does not say so")
+    publisher.get_by_role("button", name="Reject").click()
+    expect(publisher.locator(".messagelist")).to_contain_text("rejected")
+
+    page.goto(site_url + "/admin/core/revision/?state__exact=rejected")
+    page.get_by_role("link", name=live_title).first.click()
+    expect(page.locator(".review-comment")).to_have_text("The source does not say so")
+    page.get_by_role("link", name="Amend and submit again").click()
+    expect(page.get_by_label("Title:", exact=True)).to_have_value(live_title + " (proposed)")
+    page.get_by_label("Title:", exact=True).fill(live_title + " (amended)")
+    page.get_by_label("Reason:").fill("As the source says")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".revision-state")).to_have_text("Awaiting review")
+    case.refresh_from_db()
+    assert case.title == live_title

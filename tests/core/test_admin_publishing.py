@@ -153,7 +153,14 @@ def test_history_of_a_case_and_revert(admin_client, make_case):
     assert "First title" in html and "Second title" in html
     first = case.history.get(title="First title")
     revert_url = reverse("admin:projects_case_simple_history", args=[case.pk, first.history_id])
-    response = admin_client.post(revert_url, case_form(case, title=first.title))
+    refused = admin_client.post(revert_url, case_form(case, title=first.title))  # a revert needs a reason
+    assert refused.status_code == 200 and "errornote" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.title == "Second title"
+    response = admin_client.post(revert_url, case_form(case, title=first.title, change_reason="Wrong title"))
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.title == first.title
+    assert case.history.first().history_change_reason.endswith(": Wrong title")
+    html = admin_client.get(history_url).content.decode()
+    assert "Revert to the version of" in html and ">Revert<" in html

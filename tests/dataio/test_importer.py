@@ -164,7 +164,7 @@ def read_json(path):
 
 
 def summary_lines(output):
-    """{model label: 'N created, N updated, N unchanged'} from the command's output."""
+    """{model label: 'N created, N updated, N published, N unpublished, N unchanged'} from the command's output."""
     return dict(line.split(": ", 1) for line in output.splitlines() if line.startswith(("projects.", "rankings.")))
 
 
@@ -173,7 +173,10 @@ def shipped_counts():
 
 
 def all_unchanged():
-    return {model: f"0 created, 0 updated, {count} unchanged" for model, count in shipped_counts().items()}
+    return {
+        model: f"0 created, 0 updated, 0 published, 0 unpublished, {count} unchanged"
+        for model, count in shipped_counts().items()
+    }
 
 
 def country(code, name, region="europe"):
@@ -366,11 +369,17 @@ def test_dry_run_reports_exactly_the_edit_and_changes_nothing(shipped_data, ship
     out, _ = run("import_fixtures", str(shipped_copy), dry_run=True, verbosity=2)
 
     expected = all_unchanged()
-    expected["projects.country"] = f"1 created, 0 updated, {counts['projects.country']} unchanged"
-    expected["projects.city"] = f"1 created, 0 updated, {counts['projects.city']} unchanged"
-    expected["projects.case"] = f"1 created, 2 updated, {counts['projects.case'] - 2} unchanged"
+    expected["projects.country"] = (
+        f"1 created, 0 updated, 0 published, 0 unpublished, {counts['projects.country']} unchanged"
+    )
+    expected["projects.city"] = f"1 created, 0 updated, 0 published, 0 unpublished, {counts['projects.city']} unchanged"
+    expected["projects.case"] = (
+        f"1 created, 2 updated, 0 published, 0 unpublished, {counts['projects.case'] - 2} unchanged"
+    )
     assert summary_lines(out) == expected
-    detail = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+    detail = [line.strip() for line in out.splitlines() if line.startswith("  ") and not line.startswith("    ")]
+    values = [line.strip() for line in out.splitlines() if line.startswith("    ")]
+    assert len(values) == 2 and all(line.startswith("title: ") and line.endswith(" (revised)") for line in values)
     assert detail == [
         "created projects.country LA",
         "created projects.city vientiane",
@@ -416,7 +425,8 @@ def test_verbosity_zero_prints_nothing(shipped_data):
 def test_an_import_into_an_empty_database_creates_every_record_with_history(db):
     out, _ = run("import_fixtures", *map(str, SHIPPED_FILES))
     assert summary_lines(out) == {
-        model: f"{count} created, 0 updated, 0 unchanged" for model, count in shipped_counts().items()
+        model: f"{count} created, 0 updated, 0 published, 0 unpublished, 0 unchanged"
+        for model, count in shipped_counts().items()
     }
     for model in content_models():
         rows = model._default_manager.count()

@@ -5,10 +5,19 @@ from django.core.management.base import BaseCommand, CommandError
 from dataio.importer import import_fixtures
 
 
+def shown(value):
+    """A value in the report: short, on one line, empty as an em dash."""
+    if isinstance(value, list):
+        value = ", ".join(value)
+    text = " ".join(str(value).split()) if value not in (None, "") else "—"
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
 class Command(BaseCommand):
     help = (
         "Validate fixture files (JSON or YAML, natural keys, no pk) as the admin would, report per model what "
-        "is created, updated or unchanged, and load all of it in one transaction, or none of it when anything "
+        "is created, updated, published, unpublished or unchanged (with -v 2 each row, old → new for every "
+        "changed field), and load all of it in one transaction, or none of it when anything "
         "is wrong: then every problem is printed as FILE: MODEL NATURAL_KEY: FIELD: message and the exit "
         "status is 1. See docs/data-maintenance.md."
     )
@@ -38,14 +47,24 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: what the import would do (nothing was written).")
         for label, changes in report.changes.items():
             self.stdout.write(
-                f"{label}: {len(changes.created)} created, {len(changes.updated)} updated, "
+                f"{label}: {len(changes.created)} created, {len(changes.edited)} updated, "
+                f"{len(changes.published)} published, {len(changes.unpublished)} unpublished, "
                 f"{changes.unchanged} unchanged"
             )
             if verbosity >= 2:
                 for record in changes.created:
                     self.stdout.write(f"  created {record}")
                 for record, fields in changes.updated:
-                    self.stdout.write(f"  updated {record}: {', '.join(fields)}")
+                    verb = (
+                        "published"
+                        if record in changes.published
+                        else "unpublished"
+                        if record in changes.unpublished
+                        else "updated"
+                    )
+                    self.stdout.write(f"  {verb} {record}: {', '.join(fields)}")
+                    for name, (old, new) in changes.values.get(record, {}).items():
+                        self.stdout.write(f"    {name}: {shown(old)} → {shown(new)}")
         if not dry_run:
             self.stdout.write("Imported." if report.changed else "Nothing to change.")
 
