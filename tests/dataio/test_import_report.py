@@ -6,7 +6,7 @@ import pytest
 from core.content import Status
 from projects.models import Case
 from tests.dataio.conftest import run
-from tests.dataio.test_import_fixtures import case, write_json
+from tests.dataio.test_importer import case, write_json
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from core.content import Status
 from core.models import Revision, RevisionState
-from tests.test_publishing import case_form
+from tests.core.test_admin_publishing import case_form
 
 
 @pytest.fixture
