@@ -113,6 +113,34 @@ def rows_without_source():
             yield f"{model._meta.verbose_name.capitalize()} “{row}” has no source.", row
 
 
+# Content fields with a Korean twin (``<field>_ko``): the English one filled, the Korean one must be too.
+TWIN_FIELDS = ("title", "summary", "note", "source", "description", "name", "label", "measures")
+BLANK = r"^\s*$"
+
+
+def english_without_korean():
+    """A row whose English content field has a text and whose Korean twin is empty: one query per model."""
+    for model in content_models():
+        names = {field.name for field in model._meta.get_fields()}
+        pairs = [field for field in TWIN_FIELDS if field in names and f"{field}_ko" in names]
+        if not pairs:
+            continue
+        missing = Q()
+        for field in pairs:
+            missing |= ~Q(**{f"{field}__regex": BLANK}) & Q(**{f"{field}_ko__regex": BLANK})
+        for row in model._default_manager.filter(missing).select_related().order_by("pk"):
+            for field in pairs:
+                english = (getattr(row, field) or "").strip()
+                korean = (getattr(row, f"{field}_ko") or "").strip()
+                if english and not korean:
+                    label = model._meta.get_field(field).verbose_name
+                    yield (
+                        f"{model._meta.verbose_name.capitalize()} “{row}” has an English {label} but no Korean "
+                        f"one ({field}_ko is empty).",
+                        row,
+                    )
+
+
 CHECKS = [
     Check(
         "Documented cases exceed the declared count",
@@ -139,6 +167,12 @@ CHECKS = [
         "Rows without a source",
         "Ranking results, cases, cities, sectors, key figures and organizations must say where their facts come from.",
         rows_without_source,
+    ),
+    Check(
+        "English text without its Korean twin",
+        "A title, summary, note, source, description, name, label, measure or unit filled in English whose "
+        "Korean field is empty: the Korean page shows the English, marked as English.",
+        english_without_korean,
     ),
 ]
 

@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404, render
 
 from core.charts import rank_history_chart
+from core.citations import split_shared
+from core.i18n import localized, year_ranges
 from listing.exports import page_or_json
 from listing.views import FilteredListView
 from rankings.exports import ORGANIZATION_COLUMNS, index_row, organization_row, result_row
@@ -18,13 +20,24 @@ def index_list(request):
 def index_detail(request, slug):
     index = get_object_or_404(indices_with_results(), slug=slug)
     absolute = request.build_absolute_uri
+    results = index.published_results
+    # Each citation once per page: those several editions share are listed once, below the table.
+    own, shared = split_shared(results)
+    for position, result in enumerate(results):
+        result.own_citations = own[position]
+        result.shared_citation_count = 0
+    for entry in shared:
+        entry.editions = year_ranges(result.edition for result in entry.records)
+        for result in entry.records:
+            result.shared_citation_count += 1
     return page_or_json(
         request,
         "rankings/index_detail.html",
         {
             "index": index,
-            "results": index.published_results,
-            "chart": rank_history_chart(index.published_results, index_name=index.name),
+            "results": results,
+            "shared_citations": shared,
+            "chart": rank_history_chart(results, index_name=localized(index, "name")[0]),
             "nav_section": "rankings",
         },
         lambda: {**index_row(index, absolute), "results": [result_row(r, absolute) for r in index.published_results]},
