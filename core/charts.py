@@ -194,9 +194,7 @@ def rank_history_chart(results, index_name=None, chart_id=None):
                 ],
                 "gaps": [
                     (a, b)
-                    for a, b in zip(
-                        [m["edition"] for m in markers], [m["edition"] for m in markers][1:], strict=False
-                    )
+                    for a, b in zip([m["edition"] for m in markers], [m["edition"] for m in markers][1:], strict=False)
                     if b - a > usual_step
                 ],
                 "markers": markers,

@@ -122,21 +122,21 @@ def english_without_korean():
     """A row whose English content field has a text and whose Korean twin is empty: one query per model."""
     for model in content_models():
         names = {field.name for field in model._meta.get_fields()}
-        pairs = [field for field in TWIN_FIELDS if field in names and f"{field}_ko" in names]
+        pairs = [name for name in TWIN_FIELDS if name in names and f"{name}_ko" in names]
         if not pairs:
             continue
         missing = Q()
-        for field in pairs:
-            missing |= ~Q(**{f"{field}__regex": BLANK}) & Q(**{f"{field}_ko__regex": BLANK})
+        for name in pairs:
+            missing |= ~Q(**{f"{name}__regex": BLANK}) & Q(**{f"{name}_ko__regex": BLANK})
         for row in model._default_manager.filter(missing).select_related().order_by("pk"):
-            for field in pairs:
-                english = (getattr(row, field) or "").strip()
-                korean = (getattr(row, f"{field}_ko") or "").strip()
+            for name in pairs:
+                english = (getattr(row, name) or "").strip()
+                korean = (getattr(row, f"{name}_ko") or "").strip()
                 if english and not korean:
-                    label = model._meta.get_field(field).verbose_name
+                    label = model._meta.get_field(name).verbose_name
                     yield (
                         f"{model._meta.verbose_name.capitalize()} “{row}” has an English {label} but no Korean "
-                        f"one ({field}_ko is empty).",
+                        f"one ({name}_ko is empty).",
                         row,
                     )
 

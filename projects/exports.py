@@ -14,6 +14,7 @@ from listing.exports import COLUMN_LABELS, attributes
 def _name(obj, field="name"):
     return localized(obj, field)[0] if obj is not None else None
 
+
 CASE_COLUMNS = [
     "slug", "title", "url", "sector", "sector_name", "category", "category_name", "country_code", "country",
     "region", "city_slugs", "cities", "kind", "year_start", "year_end", "verification", "summary", "source",

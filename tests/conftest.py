@@ -82,9 +82,7 @@ def make_city(db, make_country):
         slug = slug or f"city-{next(_sequence)}"
         fields.setdefault("name", slug.replace("-", " ").title())
         korean_twin(fields, "name")
-        return City.objects.create(
-            slug=slug, country=country or make_country(), status=status, **provenance(**fields)
-        )
+        return City.objects.create(slug=slug, country=country or make_country(), status=status, **provenance(**fields))
 
     return make
 
