@@ -175,7 +175,8 @@ def rank_history_chart(results, index_name=None, chart_id=None):
                     "rank_display": result.rank_display,
                     "scope": scope,
                     "scope_label": label,
-                    "title": f"{year_display(result.edition)}: {result.rank_display} ({label})",
+                    "title": f"{year_display(result.edition)}: "
+                    + _("%(rank)s (%(scope)s)") % {"rank": result.rank_display, "scope": label},
                 }
             )
         best_rank = min(result.rank for result in scope_results)

@@ -157,9 +157,9 @@ def test_korean_json_keeps_machine_keys_and_adds_korean_labels(client, shipped_d
     case = next(row for row in payload["results"] if row["slug"] == "ulaanbaatar-water-quality")
     assert case["sector"] == "waterworks"  # the machine key stays
     assert case["country_code"] == "MN"
-    assert case["sector_label"] == "상수도"  # the Korean label beside it
-    assert not ENGLISH_RUN.search(case["kind_label"])
-    assert "헤더" not in json.dumps(payload["columns"], ensure_ascii=False)
+    assert case["sector_name"] == "상수도"  # the Korean name beside it
+    assert case["kind_label"] and re.search("[가-힣]", case["kind_label"])
+    assert payload["columns"] == json.loads(client.get("/cases/?format=json").content)["columns"]
     assert payload["column_labels"]["sector"] == "분야(슬러그)"
     detail = json.loads(client.get("/ko/rankings/gpci/?format=json").content)
     assert detail["slug"] == "gpci"
