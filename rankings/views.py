@@ -21,15 +21,17 @@ def index_detail(request, slug):
     index = get_object_or_404(indices_with_results(), slug=slug)
     absolute = request.build_absolute_uri
     results = index.published_results
-    # Each citation once per page: those several editions share are listed once, below the table.
+    # Each citation once per page: those several editions share are numbered and listed once, below the
+    # table; a row names its own citations in full and the shared ones by number.
     own, shared = split_shared(results)
     for position, result in enumerate(results):
         result.own_citations = own[position]
-        result.shared_citation_count = 0
-    for entry in shared:
+        result.shared_sources = []
+    for number, entry in enumerate(shared, start=1):
+        entry.number = number
         entry.editions = year_ranges(result.edition for result in entry.records)
         for result in entry.records:
-            result.shared_citation_count += 1
+            result.shared_sources.append(number)
     return page_or_json(
         request,
         "rankings/index_detail.html",

@@ -188,13 +188,14 @@ def citation_list(found, css_class=""):
 
 @register.inclusion_tag("includes/_citations.html")
 def shared_citation_list(shared):
-    """The citations several rows share (core.citations.split_shared), once each, with the editions
-    (``entry.editions``) they support."""
+    """The citations several rows share (core.citations.split_shared), once each, numbered
+    (``entry.number``, the target of ``#source-<number>``) with the editions (``entry.editions``) they support."""
     page_language = "ko" if i18n.is_korean() else "en"
     items = citation_items([entry.citation for entry in shared], page_language)
     for item, entry in zip(items, shared, strict=True):
         item["editions"] = getattr(entry, "editions", "")
-    return {"items": items, "fallback": False, "css_class": "shared-citations"}
+        item["number"] = getattr(entry, "number", None)
+    return {"items": items, "fallback": False, "css_class": "shared-citations", "ordered": True}
 
 
 @register.simple_tag
