@@ -164,3 +164,22 @@ def test_korean_json_keeps_machine_keys_and_adds_korean_labels(client, shipped_d
     detail = json.loads(client.get("/ko/rankings/gpci/?format=json").content)
     assert detail["slug"] == "gpci"
     assert detail["results"][0]["scope_label"] in {"세계", "아시아"}
+
+
+def test_korean_titles_and_descriptions_use_the_korean_names(client, shipped_data):
+    """Attribute values are not walked above: the <title> and meta description are checked here."""
+    sector = client.get("/ko/sectors/waterworks/").content.decode()
+    assert "<title>상수도" in sector
+    description = re.search(r'<meta name="description" content="([^"]*)">', sector).group(1)
+    assert re.search("[가-힣]", description) and not ENGLISH_RUN.search(description)
+    case = client.get("/ko/cases/ulaanbaatar-water-quality/").content.decode()
+    description = re.search(r'<meta name="description" content="([^"]*)">', case).group(1)
+    assert re.search("[가-힣]", description) and not ENGLISH_RUN.search(description)
+    city = client.get("/ko/cities/manila/").content.decode()
+    assert "세계 지도에 표시한 마닐라" in city and "마닐라 관련 사례" in city
+    ranking = client.get("/ko/rankings/gpci/").content.decode()
+    assert re.search(r"<title>세계 도시 종합경쟁력 지수", ranking)
+    home = client.get("/ko/").content.decode()
+    assert '<span class="stat-number">45</span><span class="stat-unit">건</span>' in home  # 45건, not 45 건
+    assert "6위(세계)" in home and "6위 (세계)" not in home
+    assert "2020 meetings" not in home and "<td>2020년</td>" in home

@@ -184,4 +184,8 @@ PUBLIC_PAGES = [
     ("ko-cases-filtered", "/ko/cases/?sector=transportation", 200),
     ("ko-case", "/ko/cases/bangkok-transportation-card/", 200),
     ("ko-ranking", "/ko/rankings/gpci/", 200),
+    ("ko-rankings", "/ko/rankings/", 200),
+    ("ko-city", "/ko/cities/manila/", 200),
+    ("ko-sector", "/ko/sectors/waterworks/", 200),
+    ("ko-organizations", "/ko/organizations/", 200),
 ]
