@@ -26,8 +26,9 @@ INSET = 24  # keeps the first and last markers off the axes
 # Minimum distance between two year labels side by side, in viewBox units: phone text is 26 units high
 # (desktop 13), so a four-digit year is about 60 units wide on a phone.
 LABEL_GAP_NARROW = 84
-# Upright labels need room below the axis: the chart grows by this much, and they start this far below it.
-UPRIGHT_EXTRA_HEIGHT = 56
+# Upright labels need room below the axis: a four-digit year in phone text is about 62 units long, so the
+# bottom margin grows to UPRIGHT_MARGIN_BOTTOM (and the chart with it); they start this far below the axis.
+UPRIGHT_MARGIN_BOTTOM = 84
 UPRIGHT_LABEL_OFFSET = 10
 
 SCOPE_STYLES = {
@@ -121,8 +122,10 @@ def rank_history_chart(results, index_name=None, chart_id=None):
     years = sorted({result.edition for result in results})
     first_year, last_year = years[0], years[-1]
     left, right = MARGIN_LEFT + INSET, WIDTH - MARGIN_RIGHT - INSET
-    height = HEIGHT + UPRIGHT_EXTRA_HEIGHT if _crowded(years) else HEIGHT
-    top, bottom = MARGIN_TOP, height - MARGIN_BOTTOM
+    upright = _crowded(years)
+    margin_bottom = UPRIGHT_MARGIN_BOTTOM if upright else MARGIN_BOTTOM
+    height = HEIGHT - MARGIN_BOTTOM + margin_bottom  # the plot keeps its height
+    top, bottom = MARGIN_TOP, height - margin_bottom
 
     def x_of(year):
         if first_year == last_year:
@@ -137,7 +140,6 @@ def rank_history_chart(results, index_name=None, chart_id=None):
 
     xs = [x_of(year) for year in years]
     # Every edition with data is labelled: side by side where the phone's larger text fits, else upright.
-    upright = any(b - a < LABEL_GAP_NARROW for a, b in zip(xs, xs[1:], strict=False))
     label_y = bottom + (UPRIGHT_LABEL_OFFSET if upright else 26)
     x_ticks = [
         {
