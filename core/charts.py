@@ -2,8 +2,10 @@
 ``templates/includes/_rank_chart.html``; and the trend shown on ``/rankings/``.
 
 Everything is computed here so that the template only prints numbers: no JavaScript, no chart library,
-no request to another host. Rank 1 is at the top; editions sit on the x axis by year (a year without an
-edition leaves a gap in the spacing, the line simply joins the neighbouring editions).
+no request to another host. Rank 1 is at the top; editions sit on the x axis by year. The line breaks
+where an edition has no data: where two editions of a series lie further apart than the index's usual
+step (the smallest step between its editions), the gap is left open. Every edition with data has its
+year under the axis, turned upright where the years would otherwise run into each other.
 """
 
 import math
@@ -11,7 +13,7 @@ import math
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.i18n import ordinal_display
+from core.i18n import ordinal_display, year_display, year_ranges
 
 WIDTH = 640
 HEIGHT = 320
@@ -21,9 +23,13 @@ MARGIN_TOP = 40
 MARGIN_BOTTOM = 44
 INSET = 24  # keeps the first and last markers off the axes
 
-# Minimum distance between two year labels, in viewBox units: desktop text is 13 units, phone text 26.
-LABEL_GAP_WIDE = 44
+# Minimum distance between two year labels side by side, in viewBox units: phone text is 26 units high
+# (desktop 13), so a four-digit year is about 60 units wide on a phone.
 LABEL_GAP_NARROW = 84
+# Upright labels need room below the axis: a four-digit year in phone text is about 62 units long, so the
+# bottom margin grows to UPRIGHT_MARGIN_BOTTOM (and the chart with it); they start this far below the axis.
+UPRIGHT_MARGIN_BOTTOM = 84
+UPRIGHT_LABEL_OFFSET = 10
 
 SCOPE_STYLES = {
     # Colour AND marker shape AND dash tell the series apart (readable in greyscale and for colour-blind readers).
@@ -38,22 +44,27 @@ def _scope_label(result):
     return str(display()) if display else str(result.scope).title()
 
 
-def year_ranges(years):
-    """[2012, 2013, 2014, 2015, 2024, 2025] -> '2012–2015, 2024, 2025' (runs of three or more joined)."""
-    years = sorted(set(years))
+def _crowded(years):
+    """Whether the year labels of these editions would run into each other side by side."""
+    if len(years) < 2:
+        return False
+    span = WIDTH - MARGIN_RIGHT - INSET - (MARGIN_LEFT + INSET)
+    step = span / (years[-1] - years[0])
+    return min(b - a for a, b in zip(years, years[1:], strict=False)) * step < LABEL_GAP_NARROW
+
+
+def segments(editions, usual_step):
+    """Runs of editions the line joins: a new run starts where the step exceeds ``usual_step``.
+
+    [2015, 2016, 2018, 2019] with step 1 -> [[2015, 2016], [2018, 2019]].
+    """
     runs = []
-    for year in years:
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
+    for edition in editions:
+        if runs and edition - runs[-1][-1] <= usual_step:
+            runs[-1].append(edition)
         else:
-            runs.append([year])
-    parts = []
-    for run in runs:
-        if len(run) >= 3:
-            parts.append(f"{run[0]}–{run[-1]}")
-        else:
-            parts.extend(str(year) for year in run)
-    return ", ".join(parts)
+            runs.append([edition])
+    return runs
 
 
 def rank_ticks(worst_rank):
@@ -68,27 +79,6 @@ def rank_ticks(worst_rank):
     return [1, *range(step, top + 1, step)]
 
 
-def _label_flags(xs, gap):
-    """Which of the sorted x positions get a label without two labels coming closer than ``gap``.
-
-    The first and the last always get one; in between, greedily from the left.
-    """
-    if not xs:
-        return []
-    shown = [False] * len(xs)
-    shown[0] = True
-    last = xs[0]
-    for i in range(1, len(xs) - 1):
-        if xs[i] - last >= gap and xs[-1] - xs[i] >= gap:
-            shown[i] = True
-            last = xs[i]
-    if len(xs) > 1:
-        shown[-1] = True
-        if xs[-1] - xs[0] < gap:  # two labels would collide: keep the newest only
-            shown[0] = False
-    return shown
-
-
 def _summary(index_name, series, first_year, last_year):
     parts = []
     for one in series:
@@ -98,7 +88,7 @@ def _summary(index_name, series, first_year, last_year):
             "best": ordinal_display(best["rank"]),
             "best_editions": year_ranges(best["editions"]),
             "latest": latest.rank_display,
-            "latest_edition": latest.edition,
+            "latest_edition": year_display(latest.edition),
         }
         if len(series) > 1:
             text = _("%(scope)s ranking: %(ranks)s") % {"scope": one["label"], "ranks": text}
@@ -132,7 +122,10 @@ def rank_history_chart(results, index_name=None, chart_id=None):
     years = sorted({result.edition for result in results})
     first_year, last_year = years[0], years[-1]
     left, right = MARGIN_LEFT + INSET, WIDTH - MARGIN_RIGHT - INSET
-    top, bottom = MARGIN_TOP, HEIGHT - MARGIN_BOTTOM
+    upright = _crowded(years)
+    margin_bottom = UPRIGHT_MARGIN_BOTTOM if upright else MARGIN_BOTTOM
+    height = HEIGHT - MARGIN_BOTTOM + margin_bottom  # the plot keeps its height
+    top, bottom = MARGIN_TOP, height - margin_bottom
 
     def x_of(year):
         if first_year == last_year:
@@ -146,17 +139,23 @@ def rank_history_chart(results, index_name=None, chart_id=None):
         return round(top + (rank - 1) / (worst - 1) * (bottom - top), 1)
 
     xs = [x_of(year) for year in years]
-    wide = _label_flags(xs, LABEL_GAP_WIDE)
-    # Phone labels: a subset of the desktop ones (the others are hidden by CSS below 768px).
-    wide_xs = [x for x, show in zip(xs, wide, strict=True) if show]
-    narrow_of = dict(zip(wide_xs, _label_flags(wide_xs, LABEL_GAP_NARROW), strict=True))
-    narrow = [narrow_of.get(x, False) for x in xs]
+    # Every edition with data is labelled: side by side where the phone's larger text fits, else upright.
+    label_y = bottom + (UPRIGHT_LABEL_OFFSET if upright else 26)
     x_ticks = [
-        {"year": year, "x": x, "label": str(year), "show": show_wide, "narrow": show_narrow}
-        for year, x, show_wide, show_narrow in zip(years, xs, wide, narrow, strict=True)
+        {
+            "year": year,
+            "x": x,
+            "label": str(year),
+            "show": True,
+            "narrow": True,
+            "upright": upright,
+            "label_y": label_y,
+        }
+        for year, x in zip(years, xs, strict=True)
     ]
     y_ticks = [{"rank": rank, "y": y_of(rank), "label": str(rank)} for rank in ticks]
 
+    usual_step = min((b - a for a, b in zip(years, years[1:], strict=False)), default=1)
     by_scope = {}
     for result in results:
         by_scope.setdefault(result.scope, []).append(result)
@@ -178,7 +177,8 @@ def rank_history_chart(results, index_name=None, chart_id=None):
                     "rank_display": result.rank_display,
                     "scope": scope,
                     "scope_label": label,
-                    "title": f"{result.edition}: {result.rank_display} ({label})",
+                    "title": f"{year_display(result.edition)}: "
+                    + _("%(rank)s (%(scope)s)") % {"rank": result.rank_display, "scope": label},
                 }
             )
         best_rank = min(result.rank for result in scope_results)
@@ -190,6 +190,16 @@ def rank_history_chart(results, index_name=None, chart_id=None):
                 "marker": style["marker"],
                 "order": style["order"],
                 "points": " ".join(f"{m['x']:g},{m['y']:g}" for m in markers),
+                "lines": [
+                    " ".join(f"{m['x']:g},{m['y']:g}" for m in markers if m["edition"] in run)
+                    for run in segments([m["edition"] for m in markers], usual_step)
+                    if len(run) > 1
+                ],
+                "gaps": [
+                    (a, b)
+                    for a, b in zip([m["edition"] for m in markers], [m["edition"] for m in markers][1:], strict=False)
+                    if b - a > usual_step
+                ],
                 "markers": markers,
                 "best": {
                     "rank": best_rank,
@@ -211,14 +221,14 @@ def rank_history_chart(results, index_name=None, chart_id=None):
         "title": title,
         "summary": _summary(index_name, series, first_year, last_year),
         "width": WIDTH,
-        "height": HEIGHT,
-        "view_box": f"0 0 {WIDTH} {HEIGHT}",
+        "height": height,
+        "view_box": f"0 0 {WIDTH} {height}",
         "plot": {
             "left": MARGIN_LEFT,
             "right": WIDTH - MARGIN_RIGHT,
             "top": top,
             "bottom": bottom,
-            "x_label_y": bottom + 26,
+            "x_label_y": x_ticks[0]["label_y"],
             "y_label_x": MARGIN_LEFT - 10,
             "axis_title_y": top - 14,
         },
@@ -237,7 +247,8 @@ def rank_trend(results):
     Takes the newest world result (else the newest of any scope). Returns None without results, else a dict:
     ``direction`` "up" (better: a smaller rank number), "down", "same", or None when there is no earlier
     edition; ``previous_rank``, ``previous_edition``, ``places`` (how many places moved), ``latest`` and
-    ``previous`` (the results) and ``text`` such as "up 2 places from 8th in 2023".
+    ``previous`` (the results) and ``text`` such as "up 2 places from 8th in 2023, the previous edition with
+    data" (which names the edition compared with, however far back it is).
     """
     results = [result for result in results if result.rank]
     if not results:
@@ -261,20 +272,23 @@ def rank_trend(results):
     direction = "up" if places > 0 else "down" if places < 0 else "same"
     moved = abs(places)
     values = {"places": moved, "rank": ordinal_display(previous.rank), "year": previous.edition}
+    # The text names the edition it compares with: the previous one with data, which may be years back.
     if direction == "same":
-        text = _("same as %(rank)s in %(year)s") % values
+        text = _("same as %(rank)s in %(year)s, the previous edition with data") % values
     elif direction == "up":
         text = (
             ngettext(
-                "up %(places)s place from %(rank)s in %(year)s", "up %(places)s places from %(rank)s in %(year)s", moved
+                "up %(places)s place from %(rank)s in %(year)s, the previous edition with data",
+                "up %(places)s places from %(rank)s in %(year)s, the previous edition with data",
+                moved,
             )
             % values
         )
     else:
         text = (
             ngettext(
-                "down %(places)s place from %(rank)s in %(year)s",
-                "down %(places)s places from %(rank)s in %(year)s",
+                "down %(places)s place from %(rank)s in %(year)s, the previous edition with data",
+                "down %(places)s places from %(rank)s in %(year)s, the previous edition with data",
                 moved,
             )
             % values

@@ -30,6 +30,32 @@ def rank_display(rank, cities_ranked=None):
     return _("%(ordinal)s of %(count)s") % {"ordinal": ordinal, "count": cities_ranked}
 
 
+def year_display(year):
+    """A year as the active language writes it alone: '2017' in English, '2017년' in Korean."""
+    return f"{int(year)}년" if is_korean() else str(int(year))
+
+
+def year_ranges(years):
+    """[2012, 2013, 2014, 2015, 2024, 2025] -> '2012–2015, 2024, 2025' in English and
+    '2012~2015년, 2024년, 2025년' in Korean (runs of three or more joined)."""
+    years = sorted(set(years))
+    runs = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    korean = is_korean()
+    suffix = "년" if korean else ""
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{run[0]}{'~' if korean else '–'}{run[-1]}{suffix}")
+        else:
+            parts.extend(f"{year}{suffix}" for year in run)
+    return ", ".join(parts)
+
+
 def is_korean():
     return (get_language() or "en").split("-")[0].lower() == "ko"
 

@@ -13,6 +13,7 @@ which leaves out Antarctica and nothing else.
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.i18n import localized
 
@@ -45,6 +46,21 @@ class MapPoints(NamedTuple):
 # Draw order (and the legend's order): the largest symbols first, so that the smaller ones stay visible
 # on top of them where places crowd together.
 RELATIONSHIP_ORDER = {"sister": 0, "friendship": 1, "none": 2}
+
+
+def country_suffix(country):
+    """What follows a place's name in the map's list: ', Thailand' in English, '(태국)' in Korean."""
+    if not country:
+        return ""
+    # Translators: after a place's name (a link) in the list of the map's places, e.g. "Bangkok, Thailand".
+    return pgettext("after a place's name in the map list", ", %(country)s") % {"country": country}
+
+
+def tie_label(relationship_label, year=None):
+    """'Sister city (2006)' / '자매도시(2006년)'."""
+    if not year:
+        return str(relationship_label)
+    return _("%(relationship)s (%(year)s)") % {"relationship": relationship_label, "year": year}
 
 
 def point_label(name, country, relationship_label, year=None, approximate=False):
@@ -94,6 +110,8 @@ def map_points(cities):
                 "approximate": approximate,
                 "case_count": getattr(city, "case_count", None),
                 "label": point_label(name, country, relationship_label, year, approximate),
+                "country_suffix": country_suffix(country),
+                "tie": tie_label(relationship_label, year),
             }
         )
     points.sort(key=lambda point: (RELATIONSHIP_ORDER.get(point["relationship"], 9), point["name"], point["url"]))

@@ -115,6 +115,34 @@ def rows_without_source():
             yield f"{model._meta.verbose_name.capitalize()} “{row}” has no source.", row
 
 
+# Content fields with a Korean twin (``<field>_ko``): the English one filled, the Korean one must be too.
+TWIN_FIELDS = ("title", "summary", "note", "source", "description", "name", "label", "measures")
+BLANK = r"^\s*$"
+
+
+def english_without_korean():
+    """A row whose English content field has a text and whose Korean twin is empty: one query per model."""
+    for model in content_models():
+        names = {field.name for field in model._meta.get_fields()}
+        pairs = [name for name in TWIN_FIELDS if name in names and f"{name}_ko" in names]
+        if not pairs:
+            continue
+        missing = Q()
+        for name in pairs:
+            missing |= ~Q(**{f"{name}__regex": BLANK}) & Q(**{f"{name}_ko__regex": BLANK})
+        for row in model._default_manager.filter(missing).select_related().order_by("pk"):
+            for name in pairs:
+                english = (getattr(row, name) or "").strip()
+                korean = (getattr(row, f"{name}_ko") or "").strip()
+                if english and not korean:
+                    label = model._meta.get_field(name).verbose_name
+                    yield (
+                        f"{model._meta.verbose_name.capitalize()} “{row}” has an English {label} but no Korean "
+                        f"one ({name}_ko is empty).",
+                        row,
+                    )
+
+
 CHECKS = [
     Check(
         "Documented cases exceed the declared count",
@@ -144,6 +172,12 @@ CHECKS = [
         "Rows without a source",
         "Ranking results, cases, cities, sectors, key figures and organizations must say where their facts come from.",
         rows_without_source,
+    ),
+    Check(
+        "English text without its Korean twin",
+        "A title, summary, note, source, description, name, label, measure or unit filled in English whose "
+        "Korean field is empty: the Korean page shows the English, marked as English.",
+        english_without_korean,
     ),
 ]
 

@@ -1,5 +1,11 @@
 """CSV and JSON answers: the same rows for list exports, detail twins and the open-data tables.
 
+Column keys are stable machine names in every language (``sector``, ``country_code``): a re-user's
+code reads the same keys from /cases/?format=json and /ko/cases/?format=json. What changes with the
+language is for people: the CSV header row (Korean labels on /ko/, the keys on English pages), the
+``column_labels`` of a JSON list, and the label values (sector names, kinds, relationships) beside
+the machine values. The labels are registered by the apps in ``COLUMN_LABELS``.
+
 CSV is safe to open in a spreadsheet: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return is prefixed with an apostrophe, so no formula runs. Numbers stay numbers.
 
@@ -18,6 +24,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core.cache import understands
+from core.i18n import is_korean
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_FORMATS = ("csv", "json")
@@ -38,6 +45,23 @@ def neutralise(value):
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+# {column key: lazy label}, filled by the apps' exports modules (projects.exports, rankings.exports).
+COLUMN_LABELS = {}
+
+
+def column_labels(columns):
+    """{key: label in the active language} for ``columns`` (the key itself where none is registered)."""
+    return {column: str(COLUMN_LABELS.get(column, column)) for column in columns}
+
+
+def header_row(columns):
+    """The CSV header: the machine keys on English pages, their Korean labels on Korean pages."""
+    if not is_korean():
+        return list(columns)
+    labels = column_labels(columns)
+    return [labels[column] for column in columns]
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -53,7 +77,7 @@ def csv_lines(rows, columns):
     """The lines of a CSV file with a header row of ``columns``; ``rows`` is an iterable of dicts."""
     writer = csv.writer(_Echo())
     yield "\ufeff"  # a byte-order mark so that spreadsheets read the file as UTF-8
-    yield writer.writerow(columns)
+    yield writer.writerow(header_row(columns))
     for row in rows:
         yield writer.writerow([neutralise(row.get(column)) for column in columns])
 

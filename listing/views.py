@@ -53,6 +53,7 @@ class FilteredListView(FilterView):
                 "count": queryset.count(),
                 "filters": self.applied_parameters(),
                 "columns": list(self.export_columns),
+                "column_labels": exports.column_labels(self.export_columns),
                 "results": list(rows),
             },
             filename=f"{self.export_name}.json",

@@ -1,20 +1,30 @@
 """The rows of cases, cities and the other project tables, as the CSV and JSON exports write them.
 
-Column names are stable: add new columns at the end, never rename one.
+Column names are stable: add new columns at the end, never rename one. The keys are the same in both
+languages; the name and ``*_label`` columns hold the page's language (Korean on /ko/), beside the
+slugs and codes, which never change.
 """
 
-from listing.exports import attributes
+from django.utils.translation import gettext_lazy as _
+
+from core.i18n import localized
+from listing.exports import COLUMN_LABELS, attributes
+
+
+def _name(obj, field="name"):
+    return localized(obj, field)[0] if obj is not None else None
+
 
 CASE_COLUMNS = [
     "slug", "title", "url", "sector", "sector_name", "category", "category_name", "country_code", "country",
     "region", "city_slugs", "cities", "kind", "year_start", "year_end", "verification", "summary", "source",
-    "as_of", "note", "title_ko", "summary_ko",
+    "as_of", "note", "title_ko", "summary_ko", "kind_label", "verification_label", "years",
 ]  # fmt: skip
 
 CITY_COLUMNS = [
     "slug", "name", "name_ko", "url", "place_type", "country_code", "country", "region", "relationship",
     "relationship_year", "latitude", "longitude", "coordinates_approximate", "case_count", "source", "as_of",
-    "note",
+    "note", "place_type_label", "relationship_label",
 ]  # fmt: skip
 
 COUNTRY_COLUMNS = [
@@ -35,14 +45,14 @@ def case_row(case, absolute):
         "title": case.title,
         "url": absolute(case.get_absolute_url()),
         "sector": case.sector.slug,
-        "sector_name": case.sector.name,
+        "sector_name": _name(case.sector),
         "category": case.category.slug if case.category else None,
-        "category_name": case.category.name if case.category else None,
+        "category_name": _name(case.category),
         "country_code": case.country.code,
-        "country": case.country.name,
+        "country": _name(case.country),
         "region": case.country.region,
         "city_slugs": [city.slug for city in cities],
-        "cities": [city.name for city in cities],
+        "cities": [_name(city) for city in cities],
         "kind": case.kind,
         "year_start": case.year_start,
         "year_end": case.year_end,
@@ -53,6 +63,9 @@ def case_row(case, absolute):
         "note": case.note,
         "title_ko": case.title_ko,
         "summary_ko": case.summary_ko,
+        "kind_label": str(case.get_kind_display()),
+        "verification_label": str(case.get_verification_display()),
+        "years": case.years_display,
     }
 
 
@@ -64,7 +77,7 @@ def city_row(city, absolute):
         "url": absolute(city.get_absolute_url()),
         "place_type": city.place_type,
         "country_code": city.country.code,
-        "country": city.country.name,
+        "country": _name(city.country),
         "region": city.country.region,
         "relationship": city.relationship,
         "relationship_year": city.relationship_year,
@@ -75,6 +88,8 @@ def city_row(city, absolute):
         "source": city.source,
         "as_of": city.as_of,
         "note": city.note,
+        "place_type_label": str(city.get_place_type_display()),
+        "relationship_label": str(city.get_relationship_display()),
     }
 
 
@@ -110,3 +125,56 @@ def category_row(category, absolute):
 
 def key_figure_row(figure, absolute):
     return attributes(figure, KEY_FIGURE_COLUMNS)
+
+
+COLUMN_LABELS.update(
+    {
+        "slug": _("slug"),
+        "code": _("code (ISO 3166-1)"),
+        "title": _("title (English)"),
+        "title_ko": _("title (Korean)"),
+        "name": _("name (English)"),
+        "name_ko": _("name (Korean)"),
+        "url": _("web address"),
+        "sector": _("sector (slug)"),
+        "sector_name": _("sector (name)"),
+        "category": _("category (slug)"),
+        "category_name": _("category (name)"),
+        "country_code": _("country code (ISO 3166-1)"),
+        "country": _("country (name)"),
+        "region": _("region (code)"),
+        "city_slugs": _("cities (slugs)"),
+        "cities": _("cities (names)"),
+        "kind": _("kind of work (code)"),
+        "kind_label": _("kind of work (name)"),
+        "year_start": _("first year"),
+        "year_end": _("last year"),
+        "years": _("years"),
+        "verification": _("verification (code)"),
+        "verification_label": _("verification (name)"),
+        "summary": _("summary (English)"),
+        "summary_ko": _("summary (Korean)"),
+        "source": _("source (English)"),
+        "as_of": _("as of"),
+        "note": _("note (English)"),
+        "place_type": _("type of place (code)"),
+        "place_type_label": _("type of place (name)"),
+        "relationship": _("relationship (code)"),
+        "relationship_label": _("relationship (name)"),
+        "relationship_year": _("year of the relationship"),
+        "latitude": _("latitude"),
+        "longitude": _("longitude"),
+        "coordinates_approximate": _("approximate location"),
+        "case_count": _("number of cases"),
+        "order": _("display order"),
+        "declared_case_count": _("cases declared by SMG"),
+        "documented_count": _("cases documented here"),
+        "description": _("description (English)"),
+        "description_ko": _("description (Korean)"),
+        "label": _("label (English)"),
+        "label_ko": _("label (Korean)"),
+        "value": _("value"),
+        "unit": _("unit (English)"),
+        "unit_ko": _("unit (Korean)"),
+    }
+)

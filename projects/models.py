@@ -495,9 +495,13 @@ class Case(Publishable, Provenance, search.Searchable):
 
     @property
     def years_display(self):
+        """'2012–2017' in English, '2012~2017년' in Korean; one year alone as the language writes it."""
         if self.year_start and self.year_end and self.year_end != self.year_start:
+            if i18n.is_korean():
+                return f"{self.year_start}~{self.year_end}년"
             return f"{self.year_start}–{self.year_end}"
-        return str(self.year_start or self.year_end or "")
+        year = self.year_start or self.year_end
+        return i18n.year_display(year) if year else ""
 
 
 class KeyFigure(Provenance):

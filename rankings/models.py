@@ -1,5 +1,7 @@
 """Seoul's standing in international city indices, and the international organizations it hosts."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -129,6 +131,16 @@ class RankingResult(Publishable, Provenance):
                     % {"rank": self.rank, "count": self.cities_ranked}
                 }
             )
+
+    @property
+    def edition_display(self):
+        """The edition's name in the active language: its label where it is a name ("GPCI 2025", "CoO 7"),
+        else the year as the language writes it ("2020", "2020년") where the label is English words
+        ("2020 meetings")."""
+        label = self.edition_label
+        if label and not (i18n.is_korean() and re.search(r"\b[a-z]{2,}\b", label)):
+            return label
+        return i18n.year_display(self.edition)
 
     @property
     def rank_display(self):

@@ -30,7 +30,15 @@ def labelled_counts(html, name):
 
 
 def provenance(**overrides):
-    return {"source": "Test source", "as_of": AS_OF, **overrides}
+    """Provenance fields, the Korean source included (check_data reports an English field without its twin)."""
+    return {"source": "Test source", "source_ko": "시험 출처", "as_of": AS_OF, **overrides}
+
+
+def korean_twin(fields, field):
+    """Give ``fields`` a Korean ``<field>_ko`` unless the test set one (even an empty one)."""
+    if fields.get(field):
+        fields.setdefault(f"{field}_ko", f"{fields[field]} (한국어)")
+    return fields
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +74,8 @@ def shipped_data(db, shipped_rows):
 def make_country(db):
     def make(code="TH", name=None, region=Region.SOUTHEAST_ASIA, **fields):
         country, _ = Country.objects.get_or_create(
-            code=code, defaults={"name": name or f"Country {code}", "region": region, **fields}
+            code=code,
+            defaults=korean_twin({"name": name or f"Country {code}", "region": region, **fields}, "name"),
         )
         return country
 
@@ -79,6 +88,7 @@ def make_sector(db):
         number = next(_sequence)
         slug = slug or f"sector-{number}"
         defaults = {"name": slug.replace("-", " ").title(), "order": number, **provenance(), **fields}
+        korean_twin(defaults, "name")
         return Sector.objects.get_or_create(slug=slug, defaults=defaults)[0]
 
     return make
@@ -89,6 +99,7 @@ def make_category(db, make_sector):
     def make(slug=None, sector=None, **fields):
         slug = slug or f"category-{next(_sequence)}"
         fields.setdefault("name", slug.replace("-", " ").title())
+        korean_twin(fields, "name")
         return CaseCategory.objects.create(slug=slug, sector=sector or make_sector(), **fields)
 
     return make
@@ -99,9 +110,8 @@ def make_city(db, make_country):
     def make(slug=None, country=None, status=Status.PUBLISHED, **fields):
         slug = slug or f"city-{next(_sequence)}"
         fields.setdefault("name", slug.replace("-", " ").title())
-        return City.objects.create(
-            slug=slug, country=country or make_country(), status=status, **provenance(), **fields
-        )
+        korean_twin(fields, "name")
+        return City.objects.create(slug=slug, country=country or make_country(), status=status, **provenance(**fields))
 
     return make
 
@@ -112,13 +122,13 @@ def make_case(db, make_sector, make_country):
         slug = slug or f"case-{next(_sequence)}"
         fields.setdefault("title", slug.replace("-", " ").title())
         fields.setdefault("kind", WorkKind.CONSULTING)
+        korean_twin(fields, "title")
         case = Case.objects.create(
             slug=slug,
             sector=sector or make_sector("transportation"),
             country=country or make_country(),
             status=status,
-            **provenance(),
-            **fields,
+            **provenance(**fields),
         )
         case.cities.set(cities)
         return case
@@ -130,10 +140,11 @@ def make_case(db, make_sector, make_country):
 def make_result(db):
     def make(index_slug="gpci", edition=2016, scope="world", rank=6, status=Status.PUBLISHED, **fields):
         index, _ = RankingIndex.objects.get_or_create(
-            slug=index_slug, defaults={"name": f"Index {index_slug}", "publisher": "Publisher"}
+            slug=index_slug,
+            defaults={"name": f"Index {index_slug}", "name_ko": f"지수 {index_slug}", "publisher": "Publisher"},
         )
         return RankingResult.objects.create(
-            index=index, edition=edition, scope=scope, rank=rank, status=status, **provenance(), **fields
+            index=index, edition=edition, scope=scope, rank=rank, status=status, **provenance(**fields)
         )
 
     return make
@@ -144,7 +155,8 @@ def make_organization(db):
     def make(slug=None, field=OrganizationField.CITY_NETWORKS, status=Status.PUBLISHED, **fields):
         slug = slug or f"org-{next(_sequence)}"
         fields.setdefault("name", slug.upper())
-        return HostedOrganization.objects.create(slug=slug, field=field, status=status, **provenance(), **fields)
+        korean_twin(fields, "name")
+        return HostedOrganization.objects.create(slug=slug, field=field, status=status, **provenance(**fields))
 
     return make
 

@@ -196,7 +196,7 @@ REVIEWED = {
     "e.g. policies, cities, %": "예: policies, cities, %",
     "edition year": "회차 연도",
     "documented (published) cases": "공개된 수록 사례 수",
-    "same as %(rank)s in %(year)s": "%(rank)s 유지(%(year)s년과 같음)",
+    "same as %(rank)s in %(year)s, the previous edition with data": "%(rank)s 유지(직전 자료 회차인 %(year)s년과 같음)",
     "Seoul's partner cities": "서울의 협력도시",
     "Documented here": "이 누리집 수록",
     "In Seoul since": "서울 사무소 개소 연도",

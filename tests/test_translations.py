@@ -34,6 +34,8 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 # Translations that are pure punctuation or markup around placeholders, rightly without Hangul.
 NO_HANGUL_NEEDED = {
     "%(name)s, %(country)s",
+    ", %(country)s",  # after a place's name: "(태국)"
+    "%(rank)s (%(scope)s)",  # "6위(세계)"
     'CSV<span class="sr-only"> of %(title)s</span>',
     'JSON<span class="sr-only"> of %(title)s</span>',
 }

@@ -11,7 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 
+from core import citations as core_citations
 from core import i18n
+from core.citations import lang_attribute
 from core.i18n import ordinal_display
 from core.links import absolute_url
 
@@ -174,3 +176,70 @@ def pending_review_count(user):
     from core.revisions import pending_count
 
     return pending_count(user)
+
+
+def citation_items(citations, page_language):
+    """Plain dicts for ``includes/_citations.html``: each part with the ``lang`` it needs on the page."""
+    items = []
+    for citation in citations:
+        if citation.is_structured:
+            items.append(
+                {
+                    "structured": True,
+                    "outlet": citation.outlet,
+                    "outlet_lang": lang_attribute(citation.outlet, page_language),
+                    "title": citation.title,
+                    "title_lang": lang_attribute(citation.title, page_language),
+                    "date": citation.date_display(),
+                    "iso_date": citation.iso_date,
+                    "url": citation.url,
+                }
+            )
+        else:
+            items.append(
+                {"structured": False, "text": citation.text, "text_lang": lang_attribute(citation.text, page_language)}
+            )
+    return items
+
+
+@register.inclusion_tag("includes/_citations.html")
+def citations(obj, field="source", css_class=""):
+    """``obj``'s sources as a list of citations in the page's language (``source_ko`` on Korean pages;
+    the English ones, marked as English, where it is empty). Parsed by core.citations."""
+    found, fallback = core_citations.for_page(obj, field)
+    page_language = "ko" if i18n.is_korean() else "en"
+    return {"items": citation_items(found, page_language), "fallback": fallback, "css_class": css_class}
+
+
+@register.inclusion_tag("includes/_citations.html")
+def citation_list(found, css_class=""):
+    """A list of already parsed Citation objects (e.g. those several rows share), as ``citations`` renders."""
+    page_language = "ko" if i18n.is_korean() else "en"
+    return {"items": citation_items(found, page_language), "fallback": False, "css_class": css_class}
+
+
+@register.inclusion_tag("includes/_citations.html")
+def shared_citation_list(shared):
+    """The citations several rows share (core.citations.split_shared), once each, numbered
+    (``entry.number``, the target of ``#source-<number>``) with the editions (``entry.editions``) they support."""
+    page_language = "ko" if i18n.is_korean() else "en"
+    items = citation_items([entry.citation for entry in shared], page_language)
+    for item, entry in zip(items, shared, strict=True):
+        item["editions"] = getattr(entry, "editions", "")
+        item["number"] = getattr(entry, "number", None)
+    return {"items": items, "fallback": False, "css_class": "shared-citations", "ordered": True}
+
+
+@register.simple_tag
+def lang_for(text):
+    """The ``lang`` attribute (with its leading space) that ``text`` needs on this page, or ''."""
+    language = lang_attribute(str(text), "ko" if i18n.is_korean() else "en")
+    return format_html(' lang="{}"', language) if language else ""
+
+
+@register.simple_tag
+def in_page_language(text):
+    """``text`` wrapped in ``<span lang="…">`` when its script is not the page's language (a proper name
+    with no Korean form on a Korean page), else as it is."""
+    language = lang_attribute(str(text), "ko" if i18n.is_korean() else "en")
+    return format_html('<span lang="{}">{}</span>', language, text) if language else text

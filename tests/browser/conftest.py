@@ -193,4 +193,8 @@ PUBLIC_PAGES = [
     ("ko-countries", "/ko/countries/", 200),
     ("ko-country", "/ko/countries/TH/", 200),
     ("ko-data", "/ko/data/", 200),
+    ("ko-rankings", "/ko/rankings/", 200),
+    ("ko-city", "/ko/cities/manila/", 200),
+    ("ko-sector", "/ko/sectors/waterworks/", 200),
+    ("ko-organizations", "/ko/organizations/", 200),
 ]

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from core.charts import rank_history_chart, rank_ticks, rank_trend, year_ranges
 
@@ -114,12 +115,16 @@ def test_trend(make_result):
     assert trend["direction"] == "up"
     assert trend["previous_rank"] == 8 and trend["previous_edition"] == 2020
     assert trend["latest"] == newest
-    assert trend["text"] == "up 2 places from 8th in 2020"
+    assert trend["text"] == "up 2 places from 8th in 2020, the previous edition with data"
 
     make_result("b", 2020, rank=3)
     down = make_result("b", 2021, rank=4)
     trend = rank_trend(down.index.results.all())
-    assert (trend["direction"], trend["previous_rank"], trend["text"]) == ("down", 3, "down 1 place from 3rd in 2020")
+    assert (trend["direction"], trend["previous_rank"], trend["text"]) == (
+        "down",
+        3,
+        "down 1 place from 3rd in 2020, the previous edition with data",
+    )
 
     make_result("c", 2019, rank=5)
     same = make_result("c", 2021, rank=5)
@@ -138,7 +143,7 @@ def test_include_renders_an_accessible_chart(two_scopes):
     assert f'aria-labelledby="{chart["title_id"]} {chart["desc_id"]}"' in html
     assert f'<title id="{chart["title_id"]}">' in html
     assert f'<desc id="{chart["desc_id"]}">{chart["summary"]}.</desc>' in html.replace("&#x27;", "'")
-    assert html.count("<polyline") == 2
+    assert html.count("<polyline") == 1  # the world line; Asia's single edition is a marker, no line
     assert html.count('class="chart-marker"') == 3 + 2  # three results, plus one symbol per legend item
     assert "<title>2016: 11th of 30 (World)</title>" in html
     assert "<figcaption" in html
@@ -152,3 +157,61 @@ def test_include_renders_an_accessible_chart(two_scopes):
 
 def test_include_renders_nothing_without_a_chart():
     assert render_to_string("includes/_rank_chart.html", {"chart": None}).strip() == ""
+
+
+def test_the_line_breaks_where_an_edition_has_no_data(make_result):
+    # An annual index with no data for 2016, 2019 and 2021 (the shipped Kearney GCO).
+    for edition, rank in ((2015, 11), (2017, 12), (2018, 9), (2020, 15), (2022, 20), (2023, 14), (2024, 13)):
+        make_result("gco", edition, rank=rank)
+    make_result("other", 2014, rank=3)
+    chart = rank_history_chart(list(make_result("gco", 2025, rank=14).index.results.all()))
+    world = chart["series"][0]
+    drawn = [[float(point.split(",")[0]) for point in line.split()] for line in world["lines"]]
+    x = {marker["edition"]: marker["x"] for marker in world["markers"]}
+    # Each line joins consecutive years only: 2017-2018 and 2022-2025; 2015 and 2020 stand alone.
+    assert drawn == [[x[2017], x[2018]], [x[2022], x[2023], x[2024], x[2025]]]
+    assert world["gaps"] == [(2015, 2017), (2018, 2020), (2020, 2022)]
+    html = render_to_string("includes/_rank_chart.html", {"chart": chart})
+    assert html.count("<polyline") == 2
+    assert html.count('class="chart-marker"') == 8 + 1  # every edition has its marker, plus the legend's
+
+
+def test_a_biennial_index_is_one_line(make_result):
+    results = [make_result("gci", edition, rank=8) for edition in (2008, 2010, 2012, 2014)]
+    assert len(rank_history_chart(results)["series"][0]["lines"]) == 1
+
+
+def test_every_edition_with_data_has_its_year_under_the_axis(gpci):
+    chart = rank_history_chart(gpci)
+    assert [tick["label"] for tick in chart["x_ticks"]] == [str(year) for year in range(2008, 2026)]
+    html = render_to_string("includes/_rank_chart.html", {"chart": chart})
+    labels = re.findall(r'<text class="chart-tick-label"[^>]*>(\d{4})</text>', html)
+    assert labels == [str(year) for year in range(2008, 2026)]
+    # Eighteen years side by side would overlap on a phone: they stand upright, and the chart grows for them.
+    assert 'transform="rotate(-90' in html
+    assert chart["height"] > 320 and chart["plot"]["bottom"] + 10 <= chart["x_ticks"][0]["label_y"]
+    assert "chart-tick-label-wide" not in html  # none hidden on a phone
+
+
+def test_few_editions_keep_their_years_level(two_scopes):
+    html = render_to_string("includes/_rank_chart.html", {"chart": rank_history_chart(two_scopes)})
+    assert "rotate(" not in html and html.count('class="chart-tick-label"') == 2
+
+
+def test_a_trend_names_the_previous_edition_with_data_however_far_back(make_result):
+    make_result("gpci", 2018, rank=12)
+    latest = make_result("gpci", 2025, rank=12)
+    trend = rank_trend(latest.index.results.all())
+    assert trend["text"] == "same as 12th in 2018, the previous edition with data"
+    with translation.override("ko"):
+        assert rank_trend(latest.index.results.all())["text"] == "12위 유지(직전 자료 회차인 2018년과 같음)"
+
+
+def test_the_chart_speaks_the_pages_language(gpci):
+    with translation.override("ko"):
+        chart = rank_history_chart(gpci, index_name="세계 도시 종합경쟁력 지수")
+    assert chart["summary"] == (
+        "2008~2025년 세계 도시 종합경쟁력 지수 서울 순위: "
+        "최고 순위 6위(2012~2017년, 2024년, 2025년), 최근 순위 48개 도시 중 6위(2025년)"
+    )
+    assert chart["series"][0]["markers"][-1]["title"] == "2025년: 48개 도시 중 6위(세계)"

@@ -92,6 +92,11 @@ def case_without_source(sector, make_case, **_):
     return case, "Case “Unsourced case” has no source."
 
 
+def english_without_korean_twin(sector, make_case, **_):
+    case = make_case("half-translated", sector=sector, title="Half-translated case", summary="Seoul shared it.")
+    return case, "Case “Half-translated case” has an English summary but no Korean one (summary_ko is empty)."
+
+
 NOTES = {
     documented_over_declared: "Documented cases exceed the declared count",
     category_documented_over_declared: "Documented cases exceed the declared count",
@@ -104,6 +109,7 @@ CRAFTED = {
     case_in_another_sectors_category: "Published cases in another sector's category",
     result_without_source: "Rows without a source",
     case_without_source: "Rows without a source",
+    english_without_korean_twin: "English text without its Korean twin",
 }
 
 
@@ -188,9 +194,32 @@ def test_with_fail_the_command_exits_0_when_there_are_none(shipped_data):
 def test_the_checks_use_a_fixed_number_of_queries(craft, django_assert_max_num_queries):
     for recipe in CRAFTED:
         craft(recipe)
-    with django_assert_max_num_queries(len(CHECKS) + 10):
+    # Two checks read every content table once (sources, Korean twins): about ten queries each.
+    with django_assert_max_num_queries(len(CHECKS) + 20):
         problems = find_problems()
     assert len(problems) >= len(CRAFTED)
+
+
+def test_every_english_field_without_its_korean_twin_is_reported_and_a_filled_twin_is_not(
+    sector, make_case, make_organization, make_result
+):
+    case = make_case("twins", sector=sector, title="Twins", summary="S", note="N", title_ko="", summary_ko="  ")
+    organization = make_organization("org", name="Organization", source_ko="", note="A note", note_ko="비고")
+    result = make_result(index_slug="gpci", edition=2020, note="Cities ranked unconfirmed")
+    found = [(problem.message, problem.url) for problem in find_problems()]
+    assert found == [
+        ("Case “Twins” has an English title but no Korean one (title_ko is empty).", change_url(case)),
+        ("Case “Twins” has an English summary but no Korean one (summary_ko is empty).", change_url(case)),
+        ("Case “Twins” has an English note but no Korean one (note_ko is empty).", change_url(case)),
+        (
+            "Ranking result “Index gpci 2020 (World): 6” has an English note but no Korean one (note_ko is empty).",
+            change_url(result),
+        ),
+        (
+            "Hosted organization “Organization” has an English source but no Korean one (source_ko is empty).",
+            change_url(organization),
+        ),
+    ]
 
 
 # --- the admin page ---------------------------------------------------------------------------------------
