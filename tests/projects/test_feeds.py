@@ -36,7 +36,7 @@ def cases(make_case, make_sector):
     transport = make_sector("transportation")
     water = make_sector("water")
     bus = make_case("bus", title="Bus advice", title_ko="버스 자문", sector=transport)
-    pipes = make_case("pipes", title="Pipe advice", sector=water)
+    pipes = make_case("pipes", title="Pipe advice", title_ko="", sector=water)  # no Korean title: English shows
     make_case("draft", title="Draft advice", sector=transport, status=Status.DRAFT)
     earlier = timezone.now() - datetime.timedelta(days=10)
     type(pipes).objects.filter(pk=pipes.pk).update(first_published_at=earlier, last_published_at=earlier)

@@ -115,7 +115,7 @@ def test_the_organization_list_searches_too(client, make_organization):
 def test_renaming_a_sector_country_or_city_updates_the_search_of_what_names_it(
     make_case, make_sector, make_city, make_country
 ):
-    sector = make_sector("roads", name="Roads")
+    sector = make_sector("roads", name="Roads", name_ko="")
     country = make_country("KE", "Kenya")
     nairobi = make_city("nairobi", name="Nairobi", country=country)
     case = make_case("case", title="Plan", sector=sector, country=country, cities=[nairobi])
