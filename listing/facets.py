@@ -235,6 +235,7 @@ class FacetedFilterSet(django_filters.FilterSet):
                     f"{obj} ({counts.get(getattr(obj, key), 0)})"
                 )
             else:
+                # Without the empty choice: the field adds its own ("Any region") on top of whatever it is given.
                 field.choices = [
-                    (value, f"{label} ({counts.get(value, 0)})" if value else label) for value, label in field.choices
+                    (value, f"{label} ({counts.get(value, 0)})") for value, label in field.choices if value != ""
                 ]

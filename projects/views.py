@@ -6,6 +6,7 @@ from core.worldmap import map_points
 from listing.exports import page_or_json
 from listing.filters import in_page_language
 from listing.paging import GroupedResults
+from listing.querystring import with_changes
 from listing.views import FilteredListView
 from projects.exports import CASE_COLUMNS, CITY_COLUMNS, case_row, category_row, city_row, sector_row
 from projects.filters import CaseFilter, CityFilter
@@ -52,6 +53,14 @@ class CaseListView(FilteredListView):
             groups = [(pk, counts.get(slug, 0)) for slug, pk in sectors]
             queryset = GroupedResults(queryset, "sector", groups, within_a_sector())
         return super().paginate_queryset(queryset, page_size)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        undated = self.filterset.undated_count()
+        context["undated_count"] = undated
+        if undated and not self.filterset.undated_included():
+            context["undated_url"] = with_changes(self.request.GET, {"undated": "1", "page": None})
+        return context
 
 
 class CityListView(FilteredListView):
