@@ -93,7 +93,8 @@ class FilteredListView(FilterView):
             return []
         active = []
         for name, value in form.cleaned_data.items():
-            if name == "ordering" or value in (None, "", []) or value is False or (hasattr(value, "exists") and not value):
+            unticked = value is False  # a box left empty ("Include cases with no known year")
+            if name == "ordering" or unticked or value in (None, "", []) or (hasattr(value, "exists") and not value):
                 continue
             field = form.fields[name]
             values = list(value) if isinstance(value, (list, tuple)) or hasattr(value, "model") else [value]
