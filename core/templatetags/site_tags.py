@@ -10,10 +10,21 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 
-from core import i18n
+from core import i18n, worldmap
 from core.i18n import ordinal_display
 
 register = template.Library()
+
+
+@register.filter
+def map_marks(points):
+    """The marks of the world map: lone points, and numbered groups of points too close to tell apart."""
+    return worldmap.map_marks(points)
+
+
+@register.filter
+def map_groups(marks):
+    return [mark for mark in marks if "group" in mark]
 
 
 @register.filter

@@ -149,3 +149,50 @@ def test_the_filters_work_without_javascript(new_context, site_url, shipped_data
     chips = page.locator(".active-filters").bounding_box()
     first = page.locator(".list-results tbody tr").first.bounding_box()
     assert chips["y"] < first["y"] < FIRST_RESULT_WITHIN
+
+
+# The centre of each mark of the home map, and whether a pointer there lands on that mark's link.
+MARKS_UNDER_POINTER = """() => [...document.querySelectorAll('#home-map a.map-point')].map((link) => {
+  const box = link.querySelector('.map-marker').getBoundingClientRect();
+  const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+  return {href: link.getAttribute('href'), reached: Boolean(hit) && hit.closest('a') === link};
+})"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_partner_on_the_map_can_be_reached_by_pointer_and_keyboard(page, site_url, shipped_data, language):
+    page.set_viewport_size(DESKTOP)
+    prefix = LANGUAGES[language]
+    page.goto(site_url + prefix + "/")
+    page.locator("#home-map").scroll_into_view_if_needed()
+    marks = page.evaluate(MARKS_UNDER_POINTER)
+    hidden = [mark["href"] for mark in marks if not mark["reached"]]
+    assert not hidden, f"marks covered by others: {hidden}"
+    # Every place of the text list is reached: by its own mark, or through a numbered mark's line.
+    listed = set(
+        page.locator("#home-map details.map-list a").evaluate_all("(a) => a.map((l) => l.getAttribute('href'))")
+    )
+    alone = {mark["href"] for mark in marks if not mark["href"].startswith("#")}
+    grouped = set(page.locator("#home-map .map-groups a").evaluate_all("(a) => a.map((l) => l.getAttribute('href'))"))
+    assert alone | grouped == listed and not alone & grouped
+    assert any(url.endswith("/cities/dhaka/") for url in grouped), "Dhaka's mark no longer overlaps: update the test"
+
+    # Keyboard: the numbered mark for Bangladesh, Enter, then Tab reaches its first place.
+    group = page.locator("#home-map a.map-group", has=page.locator("title", has_text="Dhaka" if not prefix else "다카"))
+    target = group.get_attribute("href")
+    group.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(target) + "$"))
+    first_member = page.locator(f"{target} a").first
+    page.keyboard.press("Tab")
+    expect(first_member).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/cities/[^/#]+/$"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    # And by pointer.
+    page.go_back()
+    page.go_back()
+    group.click()
+    expect(page).to_have_url(re.compile(re.escape(target) + "$"))
+    page.locator(f"{target} a").last.click()
+    page.wait_for_url(re.compile(r"/cities/[^/#]+/$"))
