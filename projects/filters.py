@@ -179,7 +179,7 @@ class CaseFilter(PublishedFilterSet, FacetedFilterSet):
             "-year": _("Year (newest first)"),
         },
         label=_("Sort by"),
-        default_label=_("Sector (default; best match first with a search)"),
+        default_label=_("Sector (default)"),
     )
 
     class Meta:

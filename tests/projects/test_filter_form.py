@@ -54,10 +54,10 @@ def test_each_select_has_one_any_option(client, shipped_data, url, name, any_lab
 @pytest.mark.parametrize(
     ("url", "default_label"),
     [
-        ("/cases/", "Sector (default; best match first with a search)"),
+        ("/cases/", "Sector (default)"),
         ("/cities/", "Name (A–Z, default)"),
-        ("/ko/cases/", "분야순(기본, 검색할 때는 관련도순)"),
-        ("/ko/cities/", "이름순(가나다, 기본)"),
+        ("/ko/cases/", "분야(기본)"),
+        ("/ko/cities/", "이름(가나다순, 기본)"),
     ],
 )
 def test_the_default_sort_has_a_name(client, shipped_data, url, default_label):
