@@ -148,9 +148,8 @@ def map_marks(points, distance=GROUP_DISTANCE):
                 "y": round(sum(point["y"] for point in members) / len(members), 1),
                 "members": members,
                 "heading": heading,
-                # Translators: a group of places on the map, then their names: "3 places in China: Beijing, Tianjin".
-                "label": _("%(heading)s: %(names)s")
-                % {"heading": heading, "names": ", ".join(point["name"] for point in members)},
+                # "3 places in China: Beijing, Tianjin" (the same punctuation in both languages).
+                "label": f"{heading}: {', '.join(point['name'] for point in members)}",
             }
         )
     # Lone points first, in their drawing order; the groups' bigger marks on top of them.

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.content import YEAR_MAX, YEAR_MIN
+from core.content import YEAR_MAX, YEAR_MIN, Status
 from core.i18n import localized
 from listing.facets import FacetedFilterSet
 from listing.filters import RELEVANCE, PublishedFilterSet, StableOrderingFilter, in_page_language, search_field
@@ -100,7 +100,7 @@ def countries_of(model):
 def cities_of_cases(request):
     """The choices of the cases' city filter: published cities named by a published case, grouped by
     country, both in the page's language order."""
-    named = Case.cities.through.objects.filter(city=OuterRef("pk"), case__status="published")
+    named = Case.cities.through.objects.filter(city=OuterRef("pk"), case__status=Status.PUBLISHED)
     return (
         City.objects.published()
         .filter(Exists(named))
