@@ -10,10 +10,11 @@ with the same scale on both axes (WIDTH / 360 units per degree). The map is crop
 which leaves out Antarctica and nothing else.
 """
 
+import math
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from core.i18n import localized
 
@@ -116,6 +117,71 @@ def map_points(cities):
         )
     points.sort(key=lambda point: (RELATIONSHIP_ORDER.get(point["relationship"], 9), point["name"], point["url"]))
     return MapPoints(points, missing)
+
+
+# Markers whose centres are closer than this (viewBox units; a sister city's circle is 10 across, so they
+# would overlap and hide one another, e.g. Beijing and Tianjin, or Dhaka and Chittagong) are drawn as one
+# numbered mark. Markers scale with the map, so what overlaps at one width overlaps at every width.
+GROUP_DISTANCE = 8
+
+
+def map_marks(points, distance=GROUP_DISTANCE):
+    """What the map draws for ``points`` (from :func:`map_points`): one mark per point, except that points
+    whose markers would overlap (a chain of centres each within ``distance`` of another) share one mark.
+
+    Returns a list of dicts in drawing order: ``{"point": point}`` for a lone point, and for a group
+    ``{"group": number (1, 2...), "x", "y" (the members' mean), "members": points by name, "heading"
+    ("3 places in China"), "label" (the heading and the names)}``.
+    A group's mark links to its line in the list under the map, which links to every member.
+    """
+    parent = list(range(len(points)))
+
+    def root(index):
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for i, point in enumerate(points):
+        for j in range(i):
+            if math.dist((point["x"], point["y"]), (points[j]["x"], points[j]["y"])) < distance:
+                parent[root(i)] = root(j)
+    clusters = {}
+    for index, point in enumerate(points):
+        clusters.setdefault(root(index), []).append(point)  # members keep the drawing order
+    marks, number = [], 0
+    for members in clusters.values():
+        if len(members) == 1:
+            marks.append({"point": members[0]})
+            continue
+        number += 1
+        members = sorted(members, key=lambda point: (point["name"], point["url"]))
+        countries = {point["country"] for point in members}
+        heading = group_heading(len(members), countries.pop() if len(countries) == 1 else "")
+        marks.append(
+            {
+                "group": number,
+                "x": round(sum(point["x"] for point in members) / len(members), 1),
+                "y": round(sum(point["y"] for point in members) / len(members), 1),
+                "members": members,
+                "heading": heading,
+                # "3 places in China: Beijing, Tianjin" (the same punctuation in both languages).
+                "label": f"{heading}: {', '.join(point['name'] for point in members)}",
+            }
+        )
+    # Lone points first, in their drawing order; the groups' bigger marks on top of them.
+    return [mark for mark in marks if "point" in mark] + [mark for mark in marks if "group" in mark]
+
+
+def group_heading(count, country=""):
+    """'3 places in China' (all in one country) or '3 places close together'."""
+    if country:
+        # Translators: a numbered mark on the map that stands for several places too close to tell apart.
+        return ngettext("%(count)s place in %(country)s", "%(count)s places in %(country)s", count) % {
+            "count": count,
+            "country": country,
+        }
+    return ngettext("%(count)s place close together", "%(count)s places close together", count) % {"count": count}
 
 
 # Seoul itself, drawn as a reference mark (not a link): 37.5665 N, 126.9780 E.

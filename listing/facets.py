@@ -254,6 +254,7 @@ class FacetedFilterSet(django_filters.FilterSet):
             if isinstance(field, RowsReadOnce):
                 field.counts = counts
             else:
+                # Without the empty choice: the field adds its own ("Any region") on top of whatever it is given.
                 field.choices = [
-                    (value, f"{label} ({counts.get(value, 0)})" if value else label) for value, label in field.choices
+                    (value, f"{label} ({counts.get(value, 0)})") for value, label in field.choices if value != ""
                 ]

@@ -67,10 +67,13 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     which is the default order whenever there is a search.
     """
 
-    def __init__(self, *args, relevance=False, choice_labels=None, **kwargs):
+    def __init__(self, *args, relevance=False, choice_labels=None, default_label=None, **kwargs):
         kwargs.setdefault("label", _("Sort by"))
         # ``choice_labels`` names every choice, descending ones included ("-title": "Title (Z–A)"):
-        # django-filter's own ``field_labels`` only names the ascending ones.
+        # django-filter's own ``field_labels`` only names the ascending ones. ``default_label`` names the
+        # list's own order (the empty choice), which django-filter would call "---------".
+        if default_label is not None:
+            kwargs["empty_label"] = default_label
         if choice_labels:
             kwargs["choices"] = list(choice_labels.items())
         super().__init__(*args, **kwargs)

@@ -78,6 +78,36 @@ class RowMultipleChoiceField(RowsReadOnce, django_filters.fields.ModelMultipleCh
         return rows
 
 
+class GroupedChoicesInOneQuery(ChoicesInOneQuery):
+    """The same choices in ``<optgroup>``s: consecutive rows with the same ``field.group_label(obj)`` form
+    one group (so the queryset must be ordered by the group first)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        group, members = None, []
+        for obj in self.queryset:
+            label = self.field.group_label(obj)
+            if members and label != group:
+                yield (group, members)
+                members = []
+            group = label
+            members.append(self.choice(obj))
+        if members:
+            yield (group, members)
+
+
+class GroupedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """A model choice rendered as a ``<select>`` with one ``<optgroup>`` per group (e.g. cities by country).
+    ``group_label`` and ``label_from_instance`` are passed by the filter."""
+
+    def __init__(self, *args, group_label, label_from_instance=None, **kwargs):
+        self.group_label = group_label
+        super().__init__(*args, **kwargs)
+        if label_from_instance is not None:
+            self.label_from_instance = label_from_instance
+
+
 class FilterForm(forms.Form):
     """The filter form with KRDS classes on its widgets and ARIA state on invalid fields.
 
@@ -104,7 +134,7 @@ class FilterForm(forms.Form):
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.template_name = self.CHIPS_TEMPLATE
             if isinstance(field, forms.ModelChoiceField):
-                field.iterator = ChoicesInOneQuery
+                field.iterator = GroupedChoicesInOneQuery if hasattr(field, "group_label") else ChoicesInOneQuery
                 field.widget.choices = field.choices  # the widget holds the iterator made with the field
             css_class = next(
                 (name for widget, name in self.WIDGET_CLASSES.items() if isinstance(field.widget, widget)), None

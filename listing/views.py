@@ -102,12 +102,13 @@ class FilteredListView(FilterView):
             return []
         active = []
         for name, value in form.cleaned_data.items():
-            if name == "ordering" or value in (None, "", []) or (hasattr(value, "exists") and not value):
+            unticked = value is False  # a box left empty ("Include cases with no known year")
+            if name == "ordering" or unticked or value in (None, "", []) or (hasattr(value, "exists") and not value):
                 continue
             field = form.fields[name]
             values = list(value) if isinstance(value, (list, tuple)) or hasattr(value, "model") else [value]
             for item in values:
-                key, label = choice_key_and_label(field, item)
+                key, label = ("1", _("Yes")) if item is True else choice_key_and_label(field, item)
                 active.append(
                     {
                         "name": name,

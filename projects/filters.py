@@ -10,7 +10,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core import search
-from core.content import YEAR_MAX, YEAR_MIN
+from core.content import YEAR_MAX, YEAR_MIN, Status
+from core.i18n import localized
 from listing.facets import FacetedFilterSet
 from listing.filters import (
     RELEVANCE,
@@ -21,7 +22,7 @@ from listing.filters import (
     in_page_language,
     search_field,
 )
-from listing.forms import FilterForm, RowMultipleChoiceField
+from listing.forms import FilterForm, GroupedModelChoiceField, RowMultipleChoiceField
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
 
 
@@ -100,6 +101,34 @@ def countries_of(model):
     return countries
 
 
+def cities_of_cases(request):
+    """The choices of the cases' city filter: published cities named by a published case, grouped by
+    country, both in the page's language order."""
+    named = Case.cities.through.objects.filter(city=OuterRef("pk"), case__status=Status.PUBLISHED)
+    return (
+        City.objects.published()
+        .filter(Exists(named))
+        .select_related("country")
+        .order_by(in_page_language("country__name"), "country__code", in_page_language("name"), "slug")
+    )
+
+
+class CityChoiceFilter(django_filters.ModelChoiceFilter):
+    """One city, chosen in a ``<select>`` of cities grouped by country (works without JavaScript)."""
+
+    field_class = GroupedModelChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("group_label", lambda city: localized(city.country, "name")[0] if city.country_id else "")
+        kwargs.setdefault("label_from_instance", lambda city: localized(city, "name")[0])
+        super().__init__(*args, **kwargs)
+
+
+# Filters that leave out the cases with no known year, and the box that lets them back in.
+YEAR_FILTERS = ("year_from", "year_to")
+UNDATED = "undated"
+
+
 class CaseFilter(PublishedFilterSet, FacetedFilterSet):
     facets = {
         "sector": "sector__slug",
@@ -126,16 +155,19 @@ class CaseFilter(PublishedFilterSet, FacetedFilterSet):
     )
     country = country_filter(Case)
     region = region_filter()
-    city = django_filters.ModelChoiceFilter(
+    city = CityChoiceFilter(
         method="filter_city",
         to_field_name="slug",
-        queryset=City.objects.published(),
+        queryset=cities_of_cases,
         label=_("City"),
-        widget=forms.HiddenInput,
+        empty_label=_("Any city"),
     )
     kind = django_filters.ChoiceFilter(choices=WorkKind.choices, label=_("Kind of work"), empty_label=_("Any kind"))
     year_from = YearFilter(method="filter_year_from", label=_("From year"))
     year_to = YearFilter(method="filter_year_to", label=_("To year"))
+    undated = django_filters.BooleanFilter(
+        method="filter_undated", label=_("Include cases with no known year"), widget=forms.CheckboxInput
+    )
     ordering = StableOrderingFilter(
         relevance=True,
         fields=(("sector__order", "sector"), ("title", "title"), ("country__name", "country"), ("year_start", "year")),
@@ -148,12 +180,27 @@ class CaseFilter(PublishedFilterSet, FacetedFilterSet):
             "year": _("Year (oldest first)"),
             "-year": _("Year (newest first)"),
         },
+        default_label=_("Sector (default)"),
     )
 
     class Meta:
         model = Case
         form = CaseFilterForm
-        fields = ["q", "sector", "category", "country", "region", "city", "kind", "year_from", "year_to"]
+        fields = ["q", "sector", "category", "country", "region", "city", "kind", "year_from", "year_to", "undated"]
+
+    def undated_count(self):
+        """How many cases match every other filter but have no known year, when a year filter is set (and
+        so leaves them out unless ``undated`` is ticked); None without a year filter or on an invalid form."""
+        if not self.is_valid():
+            return None
+        data = self.form.cleaned_data
+        if not any(data.get(name) for name in YEAR_FILTERS):
+            return None
+        queryset = self.queryset
+        for name, value in data.items():
+            if name not in (*YEAR_FILTERS, UNDATED, "ordering"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.filter(year_start__isnull=True, year_end__isnull=True).order_by().count()
 
     def search(self, queryset, name, value):
         """Every word in the case's titles, summaries, or its sector's, category's, country's or cities' names,
@@ -163,13 +210,30 @@ class CaseFilter(PublishedFilterSet, FacetedFilterSet):
     def filter_city(self, queryset, name, value):
         return queryset.filter(Exists(Case.cities.through.objects.filter(case=OuterRef("pk"), city=value)))
 
+    def undated_included(self):
+        return bool(self.form.cleaned_data.get(UNDATED))
+
+    def with_undated(self, condition):
+        """``condition``, or no known year at all when the visitor asked for those cases too."""
+        if self.undated_included():
+            return condition | Q(year_start__isnull=True, year_end__isnull=True)
+        return condition
+
     def filter_year_from(self, queryset, name, value):
-        """Cases still running in or after ``value`` (cases without a known year are left out)."""
-        return queryset.filter(Q(year_end__gte=value) | Q(year_end__isnull=True, year_start__gte=value))
+        """Cases still running in or after ``value`` (cases without a known year only with ``undated``)."""
+        return queryset.filter(
+            self.with_undated(Q(year_end__gte=value) | Q(year_end__isnull=True, year_start__gte=value))
+        )
 
     def filter_year_to(self, queryset, name, value):
         """Cases that had begun by ``value``."""
-        return queryset.filter(Q(year_start__lte=value) | Q(year_start__isnull=True, year_end__lte=value))
+        return queryset.filter(
+            self.with_undated(Q(year_start__lte=value) | Q(year_start__isnull=True, year_end__lte=value))
+        )
+
+    def filter_undated(self, queryset, name, value):
+        """Nothing by itself: it widens the year filters (``with_undated``)."""
+        return queryset
 
 
 class CityFilter(PublishedFilterSet, FacetedFilterSet):
@@ -190,6 +254,7 @@ class CityFilter(PublishedFilterSet, FacetedFilterSet):
             "year": _("Year signed (oldest first)"),
             "-year": _("Year signed (newest first)"),
         },
+        default_label=_("Name (A–Z, default)"),
     )
 
     class Meta:

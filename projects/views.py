@@ -10,6 +10,7 @@ from core.worldmap import map_points
 from listing.exports import page_or_json
 from listing.filters import RELEVANCE, in_page_language
 from listing.paging import GroupedResults, KeysFirst
+from listing.querystring import with_changes
 from listing.views import FilteredListView
 from projects.exports import (
     CASE_COLUMNS,
@@ -66,6 +67,14 @@ class CaseListView(FilteredListView):
         elif RELEVANCE in queryset.query.annotations:  # a search: every match is sorted, so sort bare rows
             queryset = KeysFirst(queryset, tally.total if tally is not None else None)
         return super().paginate_queryset(queryset, page_size)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        undated = self.filterset.undated_count()
+        context["undated_count"] = undated
+        if undated and not self.filterset.undated_included():
+            context["undated_url"] = with_changes(self.request.GET, {"undated": "1", "page": None})
+        return context
 
 
 class CityListView(FilteredListView):

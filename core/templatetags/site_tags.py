@@ -12,12 +12,23 @@ from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 
 from core import citations as core_citations
-from core import i18n
+from core import i18n, worldmap
 from core.citations import lang_attribute
 from core.i18n import ordinal_display
 from core.links import absolute_url
 
 register = template.Library()
+
+
+@register.filter
+def map_marks(points):
+    """The marks of the world map: lone points, and numbered groups of points too close to tell apart."""
+    return worldmap.map_marks(points)
+
+
+@register.filter
+def map_groups(marks):
+    return [mark for mark in marks if "group" in mark]
 
 
 @register.filter

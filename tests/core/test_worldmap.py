@@ -252,3 +252,61 @@ def test_include_without_points():
     assert "<a href" not in html
     assert "No places to show." in html
     assert "without known coordinates" not in html
+
+
+# ---------- places too close to tell apart (issue 13) ----------
+
+
+def point(name, latitude, longitude, country="China", relationship="sister"):
+    x, y = project(latitude, longitude)
+    return {"x": round(x, 1), "y": round(y, 1), "name": name, "country": country, "url": f"/cities/{name.lower()}/",
+            "relationship": relationship, "relationship_label": "Sister city", "relationship_year": None,
+            "approximate": False, "case_count": None, "label": name}  # fmt: skip
+
+
+def test_overlapping_markers_share_one_mark_and_every_place_is_in_exactly_one_mark():
+    points = [
+        point("Beijing", 39.9, 116.4),
+        point("Tianjin", 39.1, 117.2),  # 1 degree from Beijing: their markers overlap
+        point("Dhaka", 23.8, 90.4, country="Bangladesh"),
+        point("Chittagong", 22.3, 91.8, country="Bangladesh"),
+        point("Tokyo", 35.7, 139.7, country="Japan"),
+        point("Lima", -12.0, -77.0, country="Peru"),
+    ]
+    marks = worldmap.map_marks(points)
+    lone = [mark["point"]["name"] for mark in marks if "point" in mark]
+    groups = [mark for mark in marks if "group" in mark]
+    assert lone == ["Tokyo", "Lima"]
+    assert [[member["name"] for member in group["members"]] for group in groups] == [
+        ["Beijing", "Tianjin"],
+        ["Chittagong", "Dhaka"],
+    ]
+    assert [group["group"] for group in groups] == [1, 2]
+    assert groups[0]["heading"] == "2 places in China"
+    assert groups[1]["label"] == "2 places in Bangladesh: Chittagong, Dhaka"
+    assert sorted(lone + [m["name"] for g in groups for m in g["members"]]) == sorted(p["name"] for p in points)
+    # What is left drawn alone overlaps nothing: no two marks' centres closer than the grouping distance.
+    centres = [(m["point"]["x"], m["point"]["y"]) if "point" in m else (m["x"], m["y"]) for m in marks]
+    for i, a in enumerate(centres):
+        for b in centres[:i]:
+            assert ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 >= worldmap.GROUP_DISTANCE
+
+
+def test_places_in_several_countries_are_close_together():
+    marks = worldmap.map_marks([point("A", 10, 10, country="X"), point("B", 10.5, 10.5, country="Y")])
+    assert marks[0]["heading"] == "2 places close together"
+
+
+def test_include_links_a_group_mark_to_its_places_under_the_map():
+    points = [point("Beijing", 39.9, 116.4), point("Tianjin", 39.1, 117.2), point("Tokyo", 35.7, 139.7, "Japan")]
+    html = render_to_string("includes/_world_map.html", {"points": points, "map_title": "Map", "map_id": "m"})
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert re.findall(r'<a href="([^"]+)" class="map-point', svg) == ["/cities/tokyo/", "#m-group-1"]
+    assert "<title>2 places in China: Beijing, Tianjin</title>" in svg
+    item = re.search(r'<li id="m-group-1" tabindex="-1">(.*?)</li>', html, re.S).group(1)
+    assert "2 places in China:" in item
+    assert re.findall(r'<a href="([^"]+)">', item) == ["/cities/beijing/", "/cities/tianjin/"]
+    assert "Numbered circle: places too close to tell apart" in html
+    # The text list keeps every place.
+    details = html[html.index("<details") : html.index("</details>")]
+    assert details.count("<li>") == 3
