@@ -2,12 +2,10 @@
 
 from django import template
 from django.conf import settings
-from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse, translate_url
 from django.utils.encoding import iri_to_uri
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 
@@ -110,14 +108,29 @@ def canonical_url(context):
     return absolute_url(canonical_path(request))
 
 
-@register.simple_tag(takes_context=True)
-def block_text(context, name):
-    """The rendered text of block ``name`` of the page being rendered, to say the page title twice
-    (``<title>`` and Open Graph) without writing it twice."""
-    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
-    block = block_context.get_block(name) if block_context else None
-    # The block's output is already escaped HTML; without its tags it is safe in an attribute.
-    return mark_safe(strip_tags(block.render(context)).strip()) if block else ""  # noqa: S308
+class CaptureNode(template.Node):
+    """Renders its content once into a context variable (and outputs nothing)."""
+
+    child_nodelists = ("nodelist",)  # so that a {% block %} inside it is still a block of the page
+
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        context[self.name] = self.nodelist.render(context)
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """``{% capture as page_title %}{% block title %}{% endblock %}{% endcapture %}``: the rendered block
+    in ``page_title``, to say the page's title twice (``<title>`` and Open Graph) without writing it twice."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Use {% capture as NAME %}...{% endcapture %}.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
 
 
 @register.simple_tag
@@ -149,6 +162,8 @@ def language_versions(context):
     ``hreflang`` links (absolute on ``SITE_URL``, filters kept, paging and sorting left out, like the
     canonical link).
 
+    base.html asks once, in the <head>; the header's switcher reads the same ``versions``.
+
     On an error page (``error_page`` in the context) each language's home page, and no hreflang links:
     nothing a bad request sent (its host, its path, its query) goes into a link.
     """
@@ -161,9 +176,6 @@ def language_versions(context):
     if request is None:
         return []
     current = get_language()
-    known = getattr(request, "_language_versions", None)  # the <head> and the header both ask
-    if known and known[0] == current:
-        return known[1]
     canonical = canonical_path(request)
     page = reverse("home") if request.path.startswith("//") else request.get_full_path()
     versions = []
@@ -177,7 +189,6 @@ def language_versions(context):
                 "current": code == current,
             }
         )
-    request._language_versions = (current, versions)
     return versions
 
 
@@ -254,3 +265,9 @@ def in_page_language(text):
     with no Korean form on a Korean page), else as it is."""
     language = lang_attribute(str(text), "ko" if i18n.is_korean() else "en")
     return format_html('<span lang="{}">{}</span>', language, text) if language else text
+
+
+@register.simple_tag
+def seoul_point():
+    """Where Seoul's star goes on the world map (core.worldmap.seoul_point): {"x": …, "y": …}."""
+    return worldmap.seoul_point()

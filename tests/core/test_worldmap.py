@@ -192,8 +192,14 @@ def test_include_uses_the_module_constants():
     template = TEMPLATE.read_text(encoding="utf-8")
     assert template.count(f'viewBox="{VIEWBOX}"') == 1
     assert f'width="{WIDTH}" height="{HEIGHT}"' in template
+    assert "{% seoul_point as seoul %}" in template  # the star is placed by core.worldmap.seoul_point()
+
+
+@pytest.mark.django_db
+def test_seouls_star_is_drawn_where_the_module_puts_seoul(client):
     seoul = worldmap.seoul_point()
-    assert f'd="M{seoul["x"]:g} {seoul["y"]:g}m' in template
+    html = client.get("/").content.decode()
+    assert f'class="map-seoul" d="M{seoul["x"]:g} {seoul["y"]:g}m' in html
 
 
 @pytest.mark.django_db
