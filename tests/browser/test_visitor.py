@@ -105,7 +105,7 @@ def download(page, label):
 def test_visitor_filters_pages_opens_a_case_follows_the_map_and_downloads(page, site_url, many_cases):
     page.goto(site_url + "/cases/")
     total = published_cases().count()
-    assert result_count(page) == total == 20 + EXTRA_CASES
+    assert result_count(page) == total >= 40 + EXTRA_CASES  # the shipped record (40 or more) and the extra ones
     sectors_before, countries_before = facet_counts(page, "sector"), facet_counts(page, "country")
     assert sectors_before == {sector.slug: published_cases([sector.slug]).count() for sector in Sector.objects.all()}
 
