@@ -118,3 +118,13 @@ def content_models():
         for model in apps.get_app_config(label).get_models()
         if not issubclass(model, HistoricalChanges)
     ]
+
+
+def content_history(*, searchable=False, **options):
+    """The change history every content model keeps (django-simple-history): reasons of any length, and
+    the search column (core.search) left out of the history of the models that have one."""
+    from simple_history.models import HistoricalRecords
+
+    if searchable:
+        options["excluded_fields"] = ["search_text"]
+    return HistoricalRecords(history_change_reason_field=models.TextField(null=True), **options)

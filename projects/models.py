@@ -7,7 +7,6 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core import i18n, search
 from core.content import (
@@ -17,6 +16,7 @@ from core.content import (
     PublishableQuerySet,
     SlugQuerySet,
     Status,
+    content_history,
     year_in_range,
 )
 from core.links import cached_reverse
@@ -132,9 +132,7 @@ class Country(search.Searchable):
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
 
     objects = CountryQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
-    )
+    history = content_history(searchable=True)
 
     class Meta:
         verbose_name = _("country")
@@ -231,9 +229,7 @@ class City(Publishable, Provenance, search.Searchable):
     )
 
     objects = CityQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
-    )
+    history = content_history(searchable=True)
 
     class Meta:
         verbose_name = _("city")
@@ -313,9 +309,7 @@ class Sector(Provenance, search.Searchable):
     )
 
     objects = SectorQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
-    )
+    history = content_history(searchable=True)
 
     class Meta:
         verbose_name = _("sector")
@@ -354,7 +348,7 @@ class CaseCategory(models.Model):
     declared_case_count = models.PositiveIntegerField(_("declared number of cases"), null=True, blank=True)
 
     objects = CaseCategoryQuerySet.as_manager()
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = content_history()
 
     class Meta:
         verbose_name = _("case category")
@@ -415,9 +409,7 @@ class Case(Publishable, Provenance, search.Searchable):
     )
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(
-        m2m_fields=[cities], excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
-    )
+    history = content_history(searchable=True, m2m_fields=[cities])
 
     class Meta:
         verbose_name = _("case")
@@ -514,7 +506,7 @@ class KeyFigure(Provenance):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = SlugQuerySet.as_manager()
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = content_history()
 
     class Meta:
         verbose_name = _("key figure")

@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from core import i18n, search
 from core.content import (
@@ -17,6 +16,7 @@ from core.content import (
     PublishableQuerySet,
     SlugQuerySet,
     Status,
+    content_history,
     year_in_range,
 )
 from core.links import cached_reverse
@@ -34,9 +34,7 @@ class RankingIndex(search.Searchable):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = SlugQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
-    )
+    history = content_history(searchable=True)
 
     class Meta:
         verbose_name = _("ranking index")
@@ -89,7 +87,7 @@ class RankingResult(Publishable, Provenance):
     )
 
     objects = RankingResultQuerySet.as_manager()
-    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+    history = content_history()
 
     class Meta:
         verbose_name = _("ranking result")
@@ -175,9 +173,7 @@ class HostedOrganization(Publishable, Provenance, search.Searchable):
     url = models.URLField(_("web address"), blank=True)
 
     objects = HostedOrganizationQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True)
-    )
+    history = content_history(searchable=True)
 
     class Meta:
         verbose_name = _("hosted organization")
