@@ -55,8 +55,8 @@ def row_counts():
 
 
 @pytest.fixture
-def loaded(db):
-    load()
+def loaded(shipped_data):
+    """The shipped data as loading it gives it (the tests of loading itself call ``load()``)."""
 
 
 # --- the files themselves -------------------------------------------------------------------------
