@@ -67,8 +67,9 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     which is the default order whenever there is a search.
     """
 
-    def __init__(self, *args, relevance=False, choice_labels=None, default_label=None, **kwargs):
+    def __init__(self, *args, relevance=False, choice_labels=None, default_label=None, nulls_last=(), **kwargs):
         kwargs.setdefault("label", _("Sort by"))
+        self.nulls_last = set(nulls_last)  # fields whose empty values sort last either way (dates not yet set)
         # ``choice_labels`` names every choice, descending ones included ("-title": "Title (Z–A)"):
         # django-filter's own ``field_labels`` only names the ascending ones. ``default_label`` names the
         # list's own order (the empty choice), which django-filter would call "---------".
@@ -86,7 +87,13 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if params in ([], [RELEVANCE]):
             return qs.order_by(f"-{RELEVANCE}", in_page_language("title"), "slug") if searched else qs
         fields = [self.get_ordering_value(param) for param in params if param != RELEVANCE]
-        return qs.order_by(*map(in_page_language, fields), "slug")
+        return qs.order_by(*map(self.term, fields), "slug")
+
+    def term(self, field):
+        name = field.lstrip("-")
+        if name not in self.nulls_last:
+            return in_page_language(field)
+        return F(name).desc(nulls_last=True) if field.startswith("-") else F(name).asc(nulls_last=True)
 
 
 # Text fields with a Korean twin (``<field>_ko``): on Korean pages they sort by the Korean text.

@@ -170,7 +170,13 @@ class CaseFilter(PublishedFilterSet, FacetedFilterSet):
     )
     ordering = StableOrderingFilter(
         relevance=True,
-        fields=(("sector__order", "sector"), ("title", "title"), ("country__name", "country"), ("year_start", "year")),
+        fields=(
+            ("sector__order", "sector"),
+            ("title", "title"),
+            ("country__name", "country"),
+            ("year_start", "year"),
+            ("last_published_at", "published"),
+        ),
         choice_labels={
             "sector": _("Sector"),
             "-sector": _("Sector (reverse)"),
@@ -179,8 +185,11 @@ class CaseFilter(PublishedFilterSet, FacetedFilterSet):
             **BY_COUNTRY,
             "year": _("Year (oldest first)"),
             "-year": _("Year (newest first)"),
+            "-published": _("Recently published first"),
+            "published": _("Published (earliest first)"),
         },
         default_label=_("Sector (default)"),
+        nulls_last=["last_published_at"],  # the shipped edition's rows carry no publication dates
     )
 
     class Meta:

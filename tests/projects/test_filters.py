@@ -227,3 +227,22 @@ def test_sector_and_country_filters_repeat_no_row_and_ask_for_no_distinct(cases)
     slugs_found = [case.slug for case in filterset.qs]
     assert len(slugs_found) == len(set(slugs_found)) == 2
     assert not CityFilter({"country": ["TH", "PE"]}).qs.query.distinct
+
+
+def test_recently_published_first_with_cases_never_published_through_the_site_last(make_case):
+    from datetime import UTC, datetime
+
+    from projects.models import Case
+
+    make_case("long-ago", title="Aaa")  # each published case is stamped when it goes public
+    make_case("just-now", title="Bbb")
+    make_case("from-the-edition", title="Ccc")  # as loaded from the shipped files: no publication dates
+    Case.objects.filter(slug="long-ago").update(last_published_at=datetime(2026, 3, 2, tzinfo=UTC))
+    Case.objects.filter(slug="from-the-edition").update(first_published_at=None, last_published_at=None)
+
+    newest = CaseFilter({"ordering": "-published"})
+    assert [case.slug for case in newest.qs] == ["just-now", "long-ago", "from-the-edition"]
+    oldest = CaseFilter({"ordering": "published"})
+    assert [case.slug for case in oldest.qs] == ["long-ago", "just-now", "from-the-edition"]
+    labels = dict(newest.form.fields["ordering"].choices)
+    assert labels["-published"] == "Recently published first"
