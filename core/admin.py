@@ -14,10 +14,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -59,6 +61,14 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def get_fields(self, request, obj=None):
         return [name for name in super().get_fields(request, obj) if name != "change_reason"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A date-and-time field is two inputs under one label: each input is named for assistive technology."""
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateTimeField) and formfield is not None:
+            for widget, part in zip(getattr(formfield.widget, "widgets", ()), (_("date"), _("time")), strict=False):
+                widget.attrs["aria-label"] = f"{capfirst(db_field.verbose_name)}: {part}"
+        return formfield
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
@@ -110,6 +120,7 @@ EVENTS = [
     ("Published revision", _("Revision published")),
     ("Bulk action: published", _("Published")),
     ("Bulk action: draft", _("Unpublished")),
+    ("Scheduled publication", _("Published as scheduled")),
     ("import_fixtures", _("Import")),
 ]
 
@@ -127,6 +138,8 @@ class StatusGuard:
         readonly = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
             readonly.append("status")
+            if any(field.name == "go_live_at" for field in self.model._meta.fields):
+                readonly.append("go_live_at")
         return readonly
 
 
@@ -178,6 +191,14 @@ class PublishableAdmin(StatusGuard, ContentAdmin):
         if change and not self.has_publish_permission(request):
             current = type(obj)._default_manager.filter(pk=obj.pk).values_list("status", flat=True).first()
             obj.status = current or Status.DRAFT
+            if obj.go_live_at is not None:  # the schedule was a publisher's review of the draft as it was
+                obj.go_live_at = None
+                self.message_user(
+                    request,
+                    _("Your change cancels the scheduled publication of “%(obj)s”: a publisher must review it again.")
+                    % {"obj": obj},
+                    messages.WARNING,
+                )
         if self.goes_to_review(request, obj, change):
             reason = form.cleaned_data.get("change_reason", "")
             prefix = getattr(request, "_history_revert", None)

@@ -62,14 +62,27 @@ class Provenance(models.Model):
         abstract = True
 
 
+PUBLICATION_FIELDS = ("first_published_at", "last_published_at", "go_live_at")
+
+
 class Publishable(models.Model):
     """A row the public sees once published. Publishing stamps the dates: ``first_published_at`` once, when
-    the row first goes public; ``last_published_at`` each time it goes public again or a revision of it is
-    published (core.revisions). Loading fixtures (a raw save) keeps the dates the files carry."""
+        the row first goes public; ``last_published_at`` each time it goes public again or a revision of it is
+        published (core.revisions). Loading fixtures (a raw save) keeps the dates the files carry. A publisher may
+    schedule a draft instead (``go_live_at``): ``manage.py publish_scheduled``, run from a timer, publishes it then."""
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     first_published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
     last_published_at = models.DateTimeField(_("last published"), null=True, blank=True, editable=False)
+    go_live_at = models.DateTimeField(
+        _("go live at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a draft: it is published at this time, as reviewed now. Set by a publisher; "
+            "an editor's later change to the draft cancels it."
+        ),
+    )
 
     class Meta:
         abstract = True
@@ -79,7 +92,9 @@ class Publishable(models.Model):
         if going_public:
             self.mark_published(self.last_published_at if self._state.adding and self.last_published_at else None)
             if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at", "last_published_at"}
+                kwargs["update_fields"] = {*kwargs["update_fields"], *PUBLICATION_FIELDS}
+        if self.is_published:
+            self.go_live_at = None  # live: nothing left to schedule (written with the dates when it goes public)
         super().save(*args, **kwargs)
         self._loaded_status = self.status
 

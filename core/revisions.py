@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.models import Revision, RevisionState
 
-NOT_REVISED = {"status", "first_published_at", "last_published_at"}
+NOT_REVISED = {"status", "first_published_at", "last_published_at", "go_live_at"}
 
 
 def revised_fields(model):

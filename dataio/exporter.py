@@ -17,7 +17,7 @@ from core.content import Publishable, Status
 from dataio.importer import importable_models
 from dataio.layout import FIXTURE_LAYOUT, FIXTURE_NAMES
 
-PUBLICATION_DATES = ("first_published_at", "last_published_at")
+PUBLICATION_DATES = ("first_published_at", "last_published_at", "go_live_at")
 
 
 def layout_models():

@@ -34,7 +34,20 @@ class RankingResultAdmin(PublishableAdmin):
     search_fields = ["index__name", "index__short_name", "note", "page_claim"]
     autocomplete_fields = ["index"]
     fieldsets = [
-        (None, {"fields": ("index", "edition", "edition_label", "scope", "rank", "cities_ranked", "status")}),
+        (
+            None,
+            {
+                "fields": (
+                    "index",
+                    "edition",
+                    "edition_label",
+                    "scope",
+                    "rank",
+                    "cities_ranked",
+                    ("status", "go_live_at"),
+                )
+            },
+        ),
         (_("What the SMG page says"), {"fields": ("page_claim",)}),
         PROVENANCE_FIELDSET,
     ]
@@ -52,6 +65,20 @@ class HostedOrganizationAdmin(PublishableAdmin):
     search_fields = ["name", "name_ko", "acronym"]
     prepopulated_fields = {"slug": ["acronym"]}
     fieldsets = [
-        (None, {"fields": ("name", "name_ko", "acronym", "slug", "field", "year_in_seoul", "url", "status")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "name_ko",
+                    "acronym",
+                    "slug",
+                    "field",
+                    "year_in_seoul",
+                    "url",
+                    ("status", "go_live_at"),
+                )
+            },
+        ),
         PROVENANCE_FIELDSET,
     ]
