@@ -4,25 +4,56 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-STAMP := $(VENV)/.installed
+.PHONY: run test lint format install install-runtime lock migrate load-data check clean browser-deps screenshots messages
 
-.PHONY: run test lint format install migrate load-data check clean browser-deps screenshots messages
+# pyproject.toml names what the project asks for; the locks in requirements/ pin everything installed
+# with it, each file with its hashes: dev.txt (runtime + dev tools: make run, make test), runtime.txt
+# (production: make serve, the Dockerfile), runtime-sentry.txt (production with the [sentry] extra).
+# scripts/install.sh makes .venv match one lock exactly (uv pip sync, with uv pinned in requirements/uv.txt),
+# so `make serve` leaves no test or lint tool in it and `make install` brings them back.
+LOCK_DEV := requirements/dev.txt
+RUNTIME_LOCK ?= requirements/runtime.txt
+STAMP := $(VENV)/.installed-dev
+RUNTIME_STAMP := $(VENV)/.installed-$(basename $(notdir $(RUNTIME_LOCK)))
 
-# pyproject.toml pins what the project asks for; requirements.lock pins everything installed with it.
-$(STAMP): pyproject.toml requirements.lock
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
-	touch $(STAMP)
+$(STAMP): pyproject.toml $(LOCK_DEV) requirements/uv.txt scripts/install.sh
+	rm -f $(VENV)/.installed-*
+	PYTHON=$(PYTHON) scripts/install.sh $(VENV) $(LOCK_DEV)
+	touch $@
 
 install: $(STAMP)
 
-# The Korean interface: compiled from the catalogue kept in the repo (the .mo is not committed).
+$(RUNTIME_STAMP): pyproject.toml $(RUNTIME_LOCK) requirements/uv.txt scripts/install.sh
+	rm -f $(VENV)/.installed-*
+	PYTHON=$(PYTHON) scripts/install.sh $(VENV) $(RUNTIME_LOCK)
+	touch $@
+
+install-runtime: $(RUNTIME_STAMP)
+
+# Regenerates every lock from pyproject.toml after a dependency changed there (the one command:
+# `make lock`). dev.txt first, then the runtime locks constrained to it, so that a package has one version
+# in all of them. Pins already in a lock are kept unless pyproject.toml asks otherwise;
+# `make lock UPGRADE=--upgrade` moves everything to the newest versions pyproject.toml allows.
+UV := $(VENV)/.tools/bin/uv
+LOCK_COMPILE = $(UV) pip compile --quiet --generate-hashes --python-version 3.11 --universal \
+	--custom-compile-command "make lock" $(UPGRADE)
+
+lock:
+	PYTHON=$(PYTHON) scripts/install.sh $(VENV)
+	$(LOCK_COMPILE) pyproject.toml --extra dev -o $(LOCK_DEV)
+	$(LOCK_COMPILE) pyproject.toml -c $(LOCK_DEV) -o requirements/runtime.txt
+	$(LOCK_COMPILE) pyproject.toml --extra sentry -c $(LOCK_DEV) -o requirements/runtime-sentry.txt
+	$(LOCK_COMPILE) requirements/uv.in -o requirements/uv.txt
+
+# The Korean interface: compiled from the catalogue kept in the repo (the .mo is not committed), by
+# msgfmt with the format checks Django's compilemessages runs; make run, make test, make serve and the
+# Dockerfile all compile it this way.
+PO := locale/ko/LC_MESSAGES/django.po
 MO := locale/ko/LC_MESSAGES/django.mo
-$(MO): locale/ko/LC_MESSAGES/django.po | $(STAMP)
+$(MO): $(PO)
 	@command -v msgfmt >/dev/null || { echo "Installing GNU gettext (msgfmt) to compile the Korean catalogue"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
-	$(MANAGE) compilemessages -l ko --ignore=.venv --ignore=node_modules -v0
+	msgfmt --check-format -o $@ $<
 
 messages: $(MO)
 
@@ -67,24 +98,23 @@ format: install
 check: lint test
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles .staticfiles db.sqlite3
 
 # Production mode: gunicorn under the production settings, static files compressed and fingerprinted by
-# collectstatic and served by whitenoise. Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DJANGO_SITE_URL, and in real
-# use DATABASE_URL (PostgreSQL) and REDIS_URL; see docs/deployment.md. 2 x cores + 1 sync workers.
+# collectstatic and served by whitenoise. Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DJANGO_SITE_URL, and
+# in real use DATABASE_URL (PostgreSQL) and REDIS_URL; see docs/deployment.md. .venv gets the runtime lock
+# only (RUNTIME_LOCK=requirements/runtime-sentry.txt for Sentry) and the Korean catalogue is compiled;
+# scripts/serve.sh (also the container's command) then collects the static files, safely even when two
+# start at once (scripts/collectstatic.py), and starts gunicorn: BIND, WORKERS (2 x cores + 1 sync
+# workers), gunicorn's access log on standard output.
 BIND ?= 127.0.0.1:8000
-WORKERS ?= $(shell $(PYTHON) -c "import os; print(2 * os.cpu_count() + 1)")
+WORKERS ?=
 PRODUCTION := DJANGO_SETTINGS_MODULE=seoul_diplomacy.settings.production
-# gunicorn's access log (to standard output): its usual fields, the time taken in microseconds, then the
-# request id the app sent back (seoul_diplomacy/observability.py), to find a request's log lines.
-ACCESS_LOG_FORMAT := %(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)s %({x-request-id}o)s
 
 .PHONY: serve bench
 
-serve: install
-	$(PRODUCTION) $(MANAGE) collectstatic --no-input --verbosity 0
-	$(PRODUCTION) $(BIN)/gunicorn seoul_diplomacy.wsgi --no-control-socket --workers $(WORKERS) --bind $(BIND) \
-		--access-logfile - --access-logformat '$(ACCESS_LOG_FORMAT)'
+serve: install-runtime $(MO)
+	$(PRODUCTION) BIND=$(BIND) WORKERS=$(WORKERS) PATH="$(abspath $(BIN)):$$PATH" scripts/serve.sh
 
 # The benchmarks of bench/README.md, on their own database (never db.sqlite3). For production-like
 # numbers: make bench BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_seoul

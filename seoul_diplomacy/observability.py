@@ -115,7 +115,8 @@ def init_sentry(dsn, environment):
         import sentry_sdk
     except ImportError:
         raise ImproperlyConfigured(
-            "SENTRY_DSN is set but the Sentry SDK is not installed: pip install -c requirements.lock -e '.[sentry]'"
+            "SENTRY_DSN is set but the Sentry SDK is not installed: "
+            "make serve RUNTIME_LOCK=requirements/runtime-sentry.txt"
         ) from None
     sentry_sdk.init(
         dsn=dsn,
