@@ -278,7 +278,7 @@ def test_a_replica_lagging_beyond_the_bound_sends_pages_to_the_primary(client, r
     router.resume()  # caught up: the next check sends public reads back to it
     queries.clear()
     assert NEW_TITLE.encode() in client.get(case.get_absolute_url()).content
-    assert on(queries, REPLICA) and not on(queries, "default")
+    assert on(queries, REPLICA) and not on(queries, "default"), health.lag
 
 
 def test_the_replica_is_checked_once_per_interval_not_per_request(client, router, settings, case, queries):
