@@ -16,8 +16,9 @@ The replica is used only while it is healthy, which each process checks at most 
   (seoul_diplomacy.resilience retries it, and this module has marked the replica down by then);
 - **lagging** more than ``REPLICA_MAX_LAG_SECONDS`` behind: reads go to the primary until a check
   finds it caught up. The lag is measured on the replica: 0 when it has replayed all the WAL it
-  received, else the age of the last transaction it replayed (so it errs towards the primary; a lag
-  over the bound is measured once more 50 ms later, as WAL without a commit looks like one).
+  received, or when it has replayed 50 ms later all it had received then (it keeps up with WAL that
+  holds no commit yet: a long transaction on the primary); else the age of the last transaction it
+  replayed (so it errs towards the primary).
 
 Within that bound an anonymous visitor may see a change later than staff do.
 """
@@ -38,14 +39,18 @@ REPLICA = "replica"
 
 # Seconds the replica is behind: 0 when it has replayed everything it received (or is no standby at
 # all); else how long ago the last transaction it replayed committed; infinite when it has replayed none.
+# And what it has received so far.
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0
     WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
     ELSE COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 'Infinity')
-END
+END, pg_last_wal_receive_lsn()::text
 """
-# Seconds to wait before measuring once more a lag that looked too long (see ReplicaHealth.check).
+# Whether the replica has since replayed what it had received then.
+REPLAYED_SQL = "SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn"
+
+# Seconds after which a lag that looked too long is looked at once more (see ReplicaHealth.check).
 RECHECK_DELAY = 0.05
 
 
@@ -103,11 +108,6 @@ class ReplicaHealth:
         try:
             if connection.vendor == "postgresql":
                 lag = self.measure(connection)
-                if lag > settings.REPLICA_MAX_LAG_SECONDS:
-                    # WAL that holds no commit (a checkpoint, a vacuum) makes a quiet replica look as far
-                    # behind as its last replayed commit is old, until it has replayed it, a moment later.
-                    time.sleep(RECHECK_DELAY)
-                    lag = self.measure(connection)
             else:
                 connection.ensure_connection()
                 lag = 0.0
@@ -127,7 +127,16 @@ class ReplicaHealth:
     def measure(connection):
         with connection.cursor() as cursor:
             cursor.execute(LAG_SQL)
-            return float(cursor.fetchone()[0])
+            lag, received = cursor.fetchone()
+            if lag > settings.REPLICA_MAX_LAG_SECONDS and received is not None:
+                # WAL that holds no commit (a long transaction still running on the primary, a
+                # checkpoint) makes a replica that keeps up look as far behind as its last replayed commit
+                # is old. One that replays, a moment later, all it had received is keeping up.
+                time.sleep(RECHECK_DELAY)
+                cursor.execute(REPLAYED_SQL, [received])
+                if cursor.fetchone()[0]:
+                    lag = 0
+        return float(lag)
 
     def mark_down(self, error, *, close=True):
         self.lag = None

@@ -22,12 +22,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import DatabaseError, OperationalError, connections
+from django.db import DatabaseError, OperationalError, close_old_connections, connections
 from django.urls import reverse
 
 from projects.models import Case, Country
 from seoul_diplomacy.db_routers import LAG_SQL, REPLICA, health, public_reads
 from tests.production.test_cache import admin_form_data
+from tests.production.test_fail_fast import BlackHole
 
 if connections["default"].vendor != "postgresql":  # only when this file is named on the command line
     pytest.skip("a streaming replica needs PostgreSQL: DATABASE_URL=postgres://...", allow_module_level=True)
@@ -240,6 +241,48 @@ def test_with_the_replica_down_pages_are_served_from_the_primary(client, router,
     queries.clear()
     assert client.get(case.get_absolute_url()).status_code == 200
     assert on(queries, REPLICA) and not on(queries, "default")
+
+
+def test_a_server_finds_the_stopped_replica_before_reading_from_it(client, router, settings, case, caplog):
+    """As gunicorn runs requests: each starts with Django's check of its persistent connections (the
+    test client leaves it out), so the dead replica connection is found before any read, without the
+    retry of the page that the test above needs."""
+    settings.REPLICA_CHECK_SECONDS = 60
+    router.wait_for_replay()
+    assert client.get(case.get_absolute_url()).status_code == 200
+    router.stop()
+    try:
+        close_old_connections()  # what a real request's request_started signal runs
+        page = client.get(case.get_absolute_url())
+        assert page.status_code == 200 and OLD_TITLE.encode() in page.content
+        assert "running it once more" not in caplog.text  # no read failed: seoul_diplomacy.resilience
+        assert "The read replica is unavailable" in caplog.text
+    finally:
+        router.start()
+
+
+def test_a_hung_replica_costs_one_connect_timeout_per_check(client, router, settings, case):
+    hole = BlackHole()
+    alias = connections[REPLICA]
+    saved = alias.settings_dict.copy()
+    alias.close()
+    alias.settings_dict.update(PORT=str(hole.port), OPTIONS={**saved["OPTIONS"], "connect_timeout": 2})
+    settings.REPLICA_CHECK_SECONDS = 60
+    try:
+        started = time.monotonic()
+        first = client.get(case.get_absolute_url())
+        first_took = time.monotonic() - started
+        started = time.monotonic()
+        others = [client.get(case.get_absolute_url()) for _ in range(5)]
+        others_took = time.monotonic() - started
+    finally:
+        alias.close()
+        alias.settings_dict.clear()
+        alias.settings_dict.update(saved)
+        hole.close()
+    assert [page.status_code for page in (first, *others)] == [200] * 6
+    assert first_took < 4, f"the first page took {first_took:.2f} s"  # libpq's connect_timeout: 2 s
+    assert others_took < 2, f"five more pages took {others_took:.2f} s"  # the replica is not asked again
 
 
 def test_a_replica_connection_lost_mid_request_sends_the_next_reads_to_the_primary(router, settings, case):
