@@ -103,7 +103,7 @@ class StreamingReplica:
 
 
 @pytest.fixture(scope="module")
-def streaming_replica(django_db_setup, django_db_blocker):
+def streaming_replica(django_db_setup):
     replica = StreamingReplica()
     alias = connections[REPLICA]
     saved = {key: alias.settings_dict[key] for key in ("HOST", "PORT")}
