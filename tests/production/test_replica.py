@@ -157,6 +157,12 @@ def case(make_case, make_city, make_country):
     return make_case("bangkok-card", title=OLD_TITLE, cities=[city])
 
 
+def timed_get(client, url):
+    started = time.monotonic()
+    page = client.get(url)
+    return page, time.monotonic() - started
+
+
 def rename_on_the_primary(case, title=NEW_TITLE):
     Case.objects.filter(pk=case.pk).update(title=title)
 
@@ -228,13 +234,12 @@ def test_with_the_replica_down_pages_are_served_from_the_primary(client, router,
     router.stop()
     try:
         queries.clear()
-        started = time.monotonic()
-        pages = [client.get(url) for url in (case.get_absolute_url(), reverse("projects:case_list"), "/")]
-        elapsed = time.monotonic() - started
-        assert [page.status_code for page in pages] == [200, 200, 200]
-        assert OLD_TITLE.encode() in pages[0].content
+        timed = [timed_get(client, url) for url in (case.get_absolute_url(), reverse("projects:case_list"), "/")]
+        assert [page.status_code for page, _ in timed] == [200, 200, 200]
+        assert OLD_TITLE.encode() in timed[0][0].content
         assert on(queries, "default") and not on(queries, REPLICA)
-        assert elapsed < 2, f"three pages took {elapsed:.2f} s with the replica down"  # a refused connection: ms
+        # A refused connection costs milliseconds: no page waits anything like a connect timeout (3 s).
+        assert max(took for _, took in timed) < 2, [round(took, 2) for _, took in timed]
     finally:
         router.start()
     health.forget()  # the next check finds it back
@@ -269,20 +274,16 @@ def test_a_hung_replica_costs_one_connect_timeout_per_check(client, router, sett
     alias.settings_dict.update(PORT=str(hole.port), OPTIONS={**saved["OPTIONS"], "connect_timeout": 2})
     settings.REPLICA_CHECK_SECONDS = 60
     try:
-        started = time.monotonic()
-        first = client.get(case.get_absolute_url())
-        first_took = time.monotonic() - started
-        started = time.monotonic()
-        others = [client.get(case.get_absolute_url()) for _ in range(5)]
-        others_took = time.monotonic() - started
+        timed = [timed_get(client, case.get_absolute_url()) for _ in range(6)]
     finally:
         alias.close()
         alias.settings_dict.clear()
         alias.settings_dict.update(saved)
         hole.close()
-    assert [page.status_code for page in (first, *others)] == [200] * 6
-    assert first_took < 4, f"the first page took {first_took:.2f} s"  # libpq's connect_timeout: 2 s
-    assert others_took < 2, f"five more pages took {others_took:.2f} s"  # the replica is not asked again
+    assert [page.status_code for page, _ in timed] == [200] * 6
+    took = [round(took, 2) for _, took in timed]
+    assert 2 <= took[0] < 5, took  # the check waits libpq's connect_timeout (2 s) once, then gives up
+    assert max(took[1:]) < 2, took  # and the replica is not asked again until the next check
 
 
 def test_a_replica_connection_lost_mid_request_sends_the_next_reads_to_the_primary(router, settings, case):
@@ -318,10 +319,15 @@ def test_a_replica_lagging_beyond_the_bound_sends_pages_to_the_primary(client, r
     assert page.status_code == 200 and NEW_TITLE.encode() in page.content
     assert on(queries, "default")
     assert Case.objects.using(REPLICA).get(pk=case.pk).title == OLD_TITLE  # the replica is behind
-    router.resume()  # caught up: the next check sends public reads back to it
-    queries.clear()
-    assert NEW_TITLE.encode() in client.get(case.get_absolute_url()).content
-    assert on(queries, REPLICA) and not on(queries, "default"), health.lag
+    router.resume()  # caught up: a check sends public reads back to it (the next, unless WAL keeps coming)
+    deadline = time.monotonic() + 10
+    while True:
+        queries.clear()
+        assert NEW_TITLE.encode() in client.get(case.get_absolute_url()).content
+        if on(queries, REPLICA) and not on(queries, "default"):
+            break
+        assert time.monotonic() < deadline, f"still reading from the primary, the replica {health.lag} s behind"
+        time.sleep(0.1)
 
 
 def test_the_replica_is_checked_once_per_interval_not_per_request(client, router, settings, case, queries):
