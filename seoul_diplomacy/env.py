@@ -59,6 +59,10 @@ REDIS_URL = get("REDIS_URL")
 SQLITE_PATH = get("DJANGO_SQLITE_PATH")
 # A read-only copy of the database for public pages (seoul_diplomacy.db_routers); none by default.
 DATABASE_REPLICA_URL = get("DATABASE_REPLICA_URL")
+# Public pages read from the primary while the replica is further behind than this, in seconds.
+REPLICA_MAX_LAG_SECONDS = get_int("DJANGO_REPLICA_MAX_LAG_SECONDS", 10)
+# How often each process checks the replica's health and lag, in seconds (one short query each time).
+REPLICA_CHECK_SECONDS = get_int("DJANGO_REPLICA_CHECK_SECONDS", 5)
 # How long a PostgreSQL connection is kept open between requests, in seconds (0: one per request).
 CONN_MAX_AGE = get_int("DJANGO_CONN_MAX_AGE", 60)
 # How long an anonymous public page stays in the cache, in seconds; 0 turns the page cache off.

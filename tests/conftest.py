@@ -19,6 +19,11 @@ from dataio.layout import FIXTURE_NAMES
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
 from rankings.models import HostedOrganization, OrganizationField, RankingIndex, RankingResult
 
+# The replica router is tested against a real streaming replica on PostgreSQL (test_replica.py starts
+# one) and against a second database standing in for one on SQLite (test_router.py): each needs its engine.
+ON_SQLITE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+collect_ignore = ["production/test_replica.py" if ON_SQLITE else "production/test_router.py"]
+
 AS_OF = datetime.date(2017, 3, 31)
 _sequence = itertools.count(1)
 

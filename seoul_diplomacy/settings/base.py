@@ -124,10 +124,13 @@ def database(url):
 # SQLite in the project folder unless DATABASE_URL names another database.
 DATABASES = {"default": database(env.DATABASE_URL or f"sqlite:///{env.SQLITE_PATH or BASE_DIR / 'db.sqlite3'}")}
 
-# A read replica, when there is one: anonymous public pages read from it, everything else uses default.
+# A read replica, when there is one: anonymous public pages read from it while it is up and at most
+# REPLICA_MAX_LAG_SECONDS behind (checked every REPLICA_CHECK_SECONDS); everything else uses default.
 if env.DATABASE_REPLICA_URL:
     DATABASES["replica"] = database(env.DATABASE_REPLICA_URL)
     DATABASE_ROUTERS = ["seoul_diplomacy.db_routers.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env.REPLICA_MAX_LAG_SECONDS
+REPLICA_CHECK_SECONDS = env.REPLICA_CHECK_SECONDS
 
 
 # Redis (Django's own backend, with a circuit breaker: core.redis_cache) when REDIS_URL is set: shared by

@@ -11,11 +11,14 @@ SITE_URL = "http://testserver"  # the test client's host, so absolute links read
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if not env.DATABASE_URL:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
-# A second, separate database that stands in for a read replica. Only tests/production/test_router.py
-# asks for it (pytest-django creates it for no other test), and it turns the router on there itself.
-DATABASES["replica"] = {**DATABASES["default"], "TEST": {"NAME": "test_seoul_diplomacy_replica"}}
+# The replica alias (the router is off unless a test turns it on). On PostgreSQL, a mirror of the test
+# database: tests/production/test_replica.py starts a real streaming replica and points the alias at
+# it. On SQLite, a second, separate in-memory database that stands in for one
+# (tests/production/test_router.py); pytest-django creates it only when a test asks for it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["replica"]["TEST"] = {}  # in-memory SQLite: Django names the test database after the alias
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {}}  # Django names it after the alias
+else:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DATABASE_ROUTERS = []
 
 LOGGING = {"version": 1, "disable_existing_loggers": False}
