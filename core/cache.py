@@ -142,15 +142,18 @@ def connect_signals():
 
 
 class FragmentCache:
-    """Rendered template fragments in this process's memory, the least recently used dropped past ``size``.
+    """Rendered template fragments in this process's memory, the least recently used dropped once they
+    hold more than ``max_chars`` characters in all.
 
     Keyed by the content generation among the rest, so a stale fragment is never served: after a change
     no request asks for the old keys and they age out. Kept in each process (no network, no pickling):
-    a worker renders each fragment once per generation.
+    a worker renders each fragment once per generation. A crawler walking every filter combination
+    only cycles the least used entries, within the bound.
     """
 
-    def __init__(self, size):
-        self.size = size
+    def __init__(self, max_chars):
+        self.max_chars = max_chars
+        self.chars = 0
         self.entries = OrderedDict()
         self.lock = threading.Lock()
 
@@ -163,17 +166,23 @@ class FragmentCache:
 
     def set(self, key, value):
         with self.lock:
+            previous = self.entries.pop(key, None)
+            if previous is not None:
+                self.chars -= len(previous)
             self.entries[key] = value
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            self.chars += len(value)
+            while self.chars > self.max_chars and len(self.entries) > 1:
+                _, dropped = self.entries.popitem(last=False)
+                self.chars -= len(dropped)
 
     def clear(self):
         with self.lock:
             self.entries.clear()
+            self.chars = 0
 
 
-fragments = FragmentCache(size=1000)
+# About 16 MB of text per process: every page type's fragments in both languages many times over.
+fragments = FragmentCache(max_chars=8_000_000)
 
 
 def fragment(request, key, render):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from core.cache import content_changed, fragments
+from core.cache import FragmentCache, content_changed, fragments
 from projects.models import Case
 from tests.production.test_cache import HIT, MISS, cache_status, page_cache  # noqa: F401 (a fixture)
 
@@ -143,3 +143,12 @@ def test_http_and_https_pages_are_stored_apart(client, site, page_cache, setting
 def test_static_files_are_left_to_whitenoise(client, page_cache):  # noqa: F811
     response = client.get("/static/css/site.css")
     assert response.status_code == 200 and cache_status(response) is None
+
+
+def test_the_fragments_a_process_keeps_stay_within_their_bound():
+    kept = FragmentCache(max_chars=100)
+    for number in range(50):
+        kept.set(("fragment", number), "x" * 30)
+        kept.get(("fragment", 0))  # the most used stays
+    assert kept.chars <= 100 and len(kept.entries) == 3
+    assert kept.get(("fragment", 0)) and kept.get(("fragment", 49))
