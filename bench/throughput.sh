@@ -99,7 +99,9 @@ ROWS=()
 run_wrk() {  # $1: mode, $2: address, $3: path; sets RPS[$1 $3]
   local out rps p50 p99 non2xx socket load
   load=$(cut -d' ' -f1 /proc/loadavg)  # other work on the machine skews a run: shown beside it
-  curl -fs -o /dev/null -H "Host: localhost" -H "X-Forwarded-Proto: https" "http://$2$3"  # warm, and fail early
+  curl -fs -o /dev/null -H "Host: localhost" -H "X-Forwarded-Proto: https" "http://$2$3"  # fail early
+  # Warm every worker (its first request to a page loads templates and fills the caches), unmeasured.
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d1s --timeout 30s -H "Host: localhost" -H "X-Forwarded-Proto: https" "http://$2$3" >/dev/null
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 30s --latency \
     -H "Host: localhost" -H "X-Forwarded-Proto: https" "http://$2$3")
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
