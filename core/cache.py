@@ -12,6 +12,10 @@ forgotten, and a bump is one Redis INCR whatever the number of pages. Staff chan
 day and each page costs one render to refill, so the hit rate stays high. What it costs is one more
 cache read per request (the generation) and, right after a change, a burst of renders.
 
+The same number keys the template fragments cached in each process (``fragment()``, the ``{% fragment %}``
+tag of core/templatetags/fragment_cache.py): parts of a page that depend only on the content and the
+language (the map, the charts, a case's body), rendered once per generation instead of once per request.
+
 Every save or delete of a content model (``core.content.content_models()``), and every change
 of their many-to-many relations, sends a signal that bumps the generation: admin edits, history
 reverts (they save), ``loaddata``. Bulk writes (``bulk_create``, ``update()``, raw SQL) send no signals:
@@ -21,11 +25,15 @@ code that makes them calls ``content_changed()`` once it is done.
 import contextlib
 import contextvars
 import logging
+import threading
 import time
+from collections import OrderedDict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import translation
 
 from core.redis_cache import CacheUnavailable
 
@@ -34,6 +42,9 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "page-cache:generation"
 # The request attribute where a view lists the query parameters it reads (understands()).
 UNDERSTOOD_PARAMETERS = "understood_parameters"
+
+# The request attribute holding the generation read for it (request_generation()).
+REQUEST_GENERATION = "content_generation"
 
 _batching = contextvars.ContextVar("seoul_diplomacy_cache_batching", default=False)
 
@@ -63,6 +74,20 @@ def generation():
     if value is None:
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
         value = cache.get(GENERATION_KEY)
+    return value
+
+
+def remember_generation(request, value):
+    """Keep the generation read for ``request`` (the page cache reads it first), for the fragments to share."""
+    setattr(request, REQUEST_GENERATION, value)
+
+
+def request_generation(request):
+    """The generation as of the start of ``request``: read once per request, whoever asks first."""
+    value = getattr(request, REQUEST_GENERATION, None)
+    if value is None:
+        value = generation()
+        remember_generation(request, value)
     return value
 
 
@@ -114,3 +139,74 @@ def connect_signals():
         post_delete.connect(_content_signal, sender=model, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(_content_signal, sender=field.remote_field.through, dispatch_uid=uid)
+
+
+class FragmentCache:
+    """Rendered template fragments in this process's memory, the least recently used dropped once they
+    hold more than ``max_chars`` characters in all.
+
+    Keyed by the content generation among the rest, so a stale fragment is never served: after a change
+    no request asks for the old keys and they age out. Kept in each process (no network, no pickling):
+    a worker renders each fragment once per generation. A crawler walking every filter combination
+    only cycles the least used entries, within the bound.
+    """
+
+    def __init__(self, max_chars):
+        self.max_chars = max_chars
+        self.chars = 0
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def set(self, key, value):
+        with self.lock:
+            previous = self.entries.pop(key, None)
+            if previous is not None:
+                self.chars -= len(previous)
+            self.entries[key] = value
+            self.chars += len(value)
+            while self.chars > self.max_chars and len(self.entries) > 1:
+                _, dropped = self.entries.popitem(last=False)
+                self.chars -= len(dropped)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.chars = 0
+
+
+# About 16 MB of text per process: every page type's fragments in both languages many times over.
+fragments = FragmentCache(max_chars=8_000_000)
+
+
+def fragment(request, key, render):
+    """``render()``'s result for ``key`` (a tuple) in the current language and content generation, from
+    this process's memory when it has it (``FRAGMENT_CACHE``). Only for requests that could get a cached
+    page (reads without a session: staff see drafts and previews); the others, and every request while the
+    cache is off or unreachable, get ``render()`` itself."""
+    if (
+        not settings.FRAGMENT_CACHE
+        or request is None
+        or request.method not in ("GET", "HEAD")
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+    ):
+        return render()
+    try:
+        current = request_generation(request)
+    except CacheUnavailable:
+        return render()
+    except Exception:
+        logger.exception("Cache unreachable; fragment rendered without it.")
+        return render()
+    full_key = (current, translation.get_language(), *key)
+    value = fragments.get(full_key)
+    if value is None:
+        value = render()
+        fragments.set(full_key, value)
+    return value

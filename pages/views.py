@@ -13,6 +13,7 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -40,19 +41,22 @@ def home_map_cities():
 
 
 def home(request):
-    indices = [index for index in with_trends(indices_with_results()) if index.trend]
-    figures = list(KeyFigure.objects.all())
+    # Read only when the page renders them: the page's body is a fragment cached per content generation
+    # ({% fragment "home" %}), and on a warm fragment none of these queries runs.
+    figures = SimpleLazyObject(lambda: list(KeyFigure.objects.all()))
     return render(
         request,
         "home.html",
         {
             "figures": figures,
-            "figures_as_of": max((figure.as_of for figure in figures), default=None),
+            "figures_as_of": SimpleLazyObject(lambda: max((figure.as_of for figure in figures), default=None)),
             "sectors": Sector.objects.with_documented_counts(),
-            "indices": indices,
+            "indices": SimpleLazyObject(
+                lambda: [index for index in with_trends(indices_with_results()) if index.trend]
+            ),
             "newest_cases": Case.objects.published().for_listing().newest_first()[:NEWEST_CASES],
             "nav_section": "home",
-            "map": map_points(home_map_cities()),
+            "map": SimpleLazyObject(lambda: map_points(home_map_cities())),
         },
     )
 

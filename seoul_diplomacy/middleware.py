@@ -4,18 +4,19 @@ requests whose reads may go to a replica. Their places in ``MIDDLEWARE`` are exp
 
 import hashlib
 import logging
+import re
 
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import parse_etags, urlencode
 from django.utils.translation import get_language_from_path
 
-from core.cache import UNDERSTOOD_PARAMETERS, generation
+from core.cache import GENERATION_KEY, UNDERSTOOD_PARAMETERS, generation, remember_generation
 from core.redis_cache import CacheUnavailable
 from seoul_diplomacy import db_routers
 
@@ -27,6 +28,12 @@ READ_METHODS = {"GET", "HEAD"}
 # too, where the URL alone decides the language: see language_fixed_by_url.)
 HARMLESS_VARY = {"cookie", "accept-encoding"}
 CACHE_STATUS_HEADER = "X-Page-Cache"
+# Not part of a stored page: the request id is set outside the page cache for each request, and the
+# cache's own status and ETag are set by it.
+UNSTORED_HEADERS = {"x-request-id", CACHE_STATUS_HEADER.lower(), "etag"}
+# Left off a 304: it has no body (as django.middleware.http.ConditionalGetMiddleware does).
+BODY_HEADERS = {"content-type", "content-length"}
+ACCEPTS_GZIP = re.compile(r"\bgzip\b", re.IGNORECASE)
 
 
 def is_public_request(request):
@@ -83,13 +90,23 @@ class PageCacheMiddleware:
 
     A page is stored only when it is a 200 with no cookie set and nothing private about it, for a request
     without a session (so never for staff) or message cookie, outside the admin, whose query parameters
-    the view all reads (``core.cache.understands``): junk parameters never add an entry. Its key holds the
-    content generation (``core.cache``), so any change to content makes every stored page
-    stale at once. When the cache is unreachable the page is rendered as if there were none.
+    the view all reads (``core.cache.understands``): junk parameters never add an entry. Each entry holds
+    the content generation (``core.cache``) current when its page was rendered, and is served only while
+    the generation is still that one, so any change to content makes every stored page stale at once.
+    When the cache is unreachable the page is rendered as if there were none.
+
+    It sits just inside the request id (settings/base.py), above the header middleware: what it stores is
+    the final response, every header set (security, CSP, frame options, language), and a hit is one Redis
+    round trip (the generation and the entry, read together) and the stored bytes, without the work of
+    anything below it. The entry also holds the page's ``ETag`` (sent on the miss as on every hit): a
+    request whose ``If-None-Match`` names it gets a 304 without the body. The key holds the scheme
+    (security headers differ between http and https) and whether the client takes gzip, so that a
+    compressing middleware below it stores each encoding under its own key.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
 
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or not self.may_answer(request):
@@ -98,33 +115,43 @@ class PageCacheMiddleware:
             key = self.key(request)
         except SuspiciousOperation:
             return self.get_response(request)  # too many query fields: the view's own handling answers 400
+        key = f"page-cache:page:{key}"
         try:
             # The generation is read before the view runs: a change made while it renders leaves
-            # the page under the old number, where no one will look for it.
-            key = f"page-cache:page:{generation()}:{key}"
-            stored = cache.get(key)
+            # the page stored under the old number, which no request will accept.
+            found = cache.get_many([GENERATION_KEY, key])
+            current = found.get(GENERATION_KEY)
+            stored = found.get(key)
+            if current is None:
+                current = generation()
         except CacheUnavailable:  # logged once by the backend when it failed (core.redis_cache)
             return self.get_response(request)
         except Exception:
             logger.exception("Page cache unreachable; rendering without it.")
             return self.get_response(request)
-        if stored is not None:
-            return self.thaw(stored)
+        remember_generation(request, current)  # the template fragments' cache reads the same number
+        if stored is not None and stored[0] == current:
+            return self.thaw(request, stored)
         response = self.get_response(request)
         if self.may_store(request, response):
+            entry = self.freeze(current, response)
             try:
-                cache.set(key, self.freeze(response), settings.PAGE_CACHE_SECONDS)
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             except CacheUnavailable:
                 pass
             except Exception:
                 logger.exception("Page cache unreachable; page not stored.")
             else:
+                response["ETag"] = entry[1]
                 response[CACHE_STATUS_HEADER] = "miss"
         return response
 
-    @staticmethod
-    def may_answer(request):
-        return is_public_request(request) and CookieStorage.cookie_name not in request.COOKIES
+    def may_answer(self, request):
+        return (
+            is_public_request(request)
+            and CookieStorage.cookie_name not in request.COOKIES
+            and not request.path_info.startswith(self.static_prefix)  # whitenoise's, below
+        )
 
     @staticmethod
     def may_store(request, response):
@@ -137,6 +164,8 @@ class PageCacheMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return False
+        if response.has_header("ETag") or response.has_header("Last-Modified"):
+            return False  # a view with its own validators: not mixed with the cache's
         cache_control = response.get("Cache-Control", "").lower()
         if any(word in cache_control for word in ("private", "no-cache", "no-store")):
             return False
@@ -146,20 +175,32 @@ class PageCacheMiddleware:
 
     @staticmethod
     def key(request):
-        """The path and the query as parsed (so ``?a=1&&`` and ``?a=%31`` are ``?a=1``): GET and HEAD
-        share an entry. Not the host: pages take every absolute link from SITE_URL, whatever the Host."""
+        """The scheme, whether the client takes gzip, the path and the query as parsed (so ``?a=1&&`` and
+        ``?a=%31`` are ``?a=1``): GET and HEAD share an entry. Not the host: pages take every absolute link
+        from SITE_URL, whatever the Host."""
         query = urlencode(list(request.GET.lists()), doseq=True)
-        return hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+        encoding = "gzip" if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
+        return hashlib.sha256(f"{request.scheme}:{encoding}:{request.path}?{query}".encode()).hexdigest()
 
     @staticmethod
-    def freeze(response):
-        return {"status": response.status_code, "headers": list(response.items()), "content": response.content}
+    def freeze(current, response):
+        """(generation, ETag, status, headers, body): the final bytes and headers, request id aside."""
+        content = response.content
+        etag = f'"{hashlib.blake2b(content, digest_size=16).hexdigest()}"'
+        headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
+        headers.append(("ETag", etag))
+        return (current, etag, response.status_code, tuple(headers), content)
 
     @staticmethod
-    def thaw(stored):
-        response = HttpResponse(stored["content"], status=stored["status"])
-        for name, value in stored["headers"]:
-            response[name] = value
+    def thaw(request, stored):
+        _current, etag, status, headers, content = stored
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and (if_none_match.strip() == "*" or etag in parse_etags(if_none_match)):
+            response = HttpResponseNotModified(
+                headers={name: value for name, value in headers if name.lower() not in BODY_HEADERS}
+            )
+        else:
+            response = HttpResponse(content, status=status, headers=dict(headers))
         response[CACHE_STATUS_HEADER] = "hit"
         return response
 

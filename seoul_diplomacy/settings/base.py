@@ -55,20 +55,25 @@ INSTALLED_APPS = [
 # The apps whose models are the site's content (core.content.content_models), in dependency order.
 CONTENT_APPS = ("projects", "rankings")
 
-# Outermost first. Security headers wrap everything, static files included (whitenoise answers a static
-# file without calling what is below it, so every header middleware is above it); the page cache sits
-# inside them (a cached page still gets fresh headers) and outside sessions, CSRF and auth (it sees their
-# cookies, and a hit costs none of their work); axes last of those, as its documentation asks, and inside
-# it only the view's database-failure handling (seoul_diplomacy.resilience).
+# Outermost first. The request id first of all: every response, and every log line made while it is
+# served, carries it. Then the page cache (seoul_diplomacy.middleware.PageCacheMiddleware): it stores
+# the final response, every header below it set (security, CSP, frame options, language), so a hit
+# costs the work of nothing below it; it answers only anonymous reads and leaves static files alone.
+# Security headers wrap everything else, static files included (whitenoise answers a static file
+# without calling what is below it, so every header middleware is above it); sessions, CSRF and auth
+# below the page cache (it sees their cookies, and a hit costs none of their work); axes last of those,
+# as its documentation asks, and inside it only the view's database-failure handling
+# (seoul_diplomacy.resilience). A compressing middleware (GZipMiddleware) goes below the page cache,
+# anywhere above the view: the cache keys an entry on whether the client takes gzip, so it stores the
+# compressed bytes once instead of compressing every hit.
 MIDDLEWARE = [
-    # First of all: every response, and every log line made while it is served, carries the request id.
     "seoul_diplomacy.observability.RequestIdMiddleware",
+    "seoul_diplomacy.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "seoul_diplomacy.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "seoul_diplomacy.middleware.PageCacheMiddleware",
     "seoul_diplomacy.middleware.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -78,7 +83,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Innermost: sees a view's database errors first (a 503 page; one retry of a read whose connection died).
     "seoul_diplomacy.resilience.DatabaseUnavailableMiddleware",
 ]
 
@@ -159,6 +163,10 @@ else:
 # 0 for off. On by default only with Redis: a per-process memory cache could not be bumped by a change
 # made in another process (another gunicorn worker, a management command).
 PAGE_CACHE_SECONDS = env.PAGE_CACHE_SECONDS
+# Template fragments that depend only on the content and the language ({% fragment %}, core.cache),
+# kept in each process's memory under the content generation. On with Redis only, for the same reason
+# as the page cache: the generation must be one number for every process.
+FRAGMENT_CACHE = bool(env.REDIS_URL)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

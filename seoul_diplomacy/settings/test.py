@@ -27,6 +27,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # cache at the real Redis itself. The page cache is off unless a test turns it on.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 PAGE_CACHE_SECONDS = 0
+FRAGMENT_CACHE = False  # tests/production/test_fragment_cache.py turns it on
 
 # client.login() calls authenticate() without a request, which axes needs; tests/production/test_axes.py
 # turns axes on and logs in through the admin login form, as staff do.
