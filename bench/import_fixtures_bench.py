@@ -214,6 +214,13 @@ def main(argv=None):
 
         call_command("migrate", verbosity=0)
         connections.close_all()
+        print(f"{platform.node()}: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; SQLite")
+        header = (
+            f"{'cases':>8} {'method':<16} {'records':>8} {'seconds':>9} {'records/s':>10} {'us/record':>10} "
+            f"{'peak MB':>8} {'added MB':>9} {'kB/record':>10}"
+        )
+        print(header)
+        print("-" * len(header), flush=True)
         for cases in options.cases:
             records = generate(cases)
             paths = write_files(records, folder)
@@ -222,25 +229,19 @@ def main(argv=None):
                 if result["cases"] != cases:
                     sys.exit(f"{command} loaded {result['cases']} cases, not {cases}")
                 rows.append((cases, len(records), command, result))
+                added = result["peak_mb"] - result["before_mb"]
+                print(
+                    f"{cases:>8,} {command:<16} {len(records):>8,} {result['seconds']:>9.2f} "
+                    f"{len(records) / result['seconds']:>10,.0f} {result['seconds'] / len(records) * 1e6:>10,.0f} "
+                    f"{result['peak_mb']:>8,.0f} {added:>9,.0f} {added * 1024 / len(records):>10.2f}",
+                    flush=True,
+                )
             for path in paths:
                 path.unlink()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
-    print(f"{platform.node()}: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end; SQLite")
-    header = (
-        f"{'cases':>8} {'method':<16} {'records':>8} {'seconds':>9} {'records/s':>10} {'us/record':>10} "
-        f"{'peak MB':>8} {'added MB':>9} {'kB/record':>10}"
-    )
-    print(header)
-    print("-" * len(header))
-    for cases, records, command, result in rows:
-        added = result["peak_mb"] - result["before_mb"]
-        print(
-            f"{cases:>8,} {command:<16} {records:>8,} {result['seconds']:>9.2f} {records / result['seconds']:>10,.0f} "
-            f"{result['seconds'] / records * 1e6:>10,.0f} {result['peak_mb']:>8,.0f} {added:>9,.0f} "
-            f"{added * 1024 / records:>10.2f}"
-        )
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     by_size = {(cases, command): (records, result) for cases, records, command, result in rows}
     for cases in options.cases:
         if (cases, "loaddata") in by_size:
