@@ -15,8 +15,9 @@ a history entry for every row; ``loaddata`` validates nothing and, saving raw ro
 for the cases whose cities it sets, so the comparison does not favour ``import_fixtures``.
 
 It prints, for each size and command: records, seconds, records per second, microseconds per record,
-the process's peak resident memory (``ru_maxrss``), the part of it the command added (peak less the
-memory before the command) and that part per record; then the ratio to ``loaddata`` at each size, and
+its CPU seconds (steadier than the wall clock on a shared machine), the process's peak resident memory
+(``VmHWM``), the part of it the command added (peak less the memory before the command) and that part
+per record; then the ratio to ``loaddata`` at each size, and
 how the time and the memory per record of ``import_fixtures`` grew from the smallest size to the
 largest (1.0: linear). ``--import-only`` leaves ``loaddata`` out (about 19 minutes at 100,000 cases).
 The environment's DATABASE_URL is ignored: the benchmark only ever touches its own temporary SQLite
@@ -27,7 +28,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -156,10 +156,14 @@ def setup_django(database):
     django.setup()
 
 
-def megabytes_resident():
-    """The process's resident memory now, in MB (Linux: /proc/self/statm)."""
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+def megabytes(line):
+    """A line of /proc/self/status in MB: "VmRSS" (resident now), "VmHWM" (the peak of resident memory).
+
+    Not ``ru_maxrss``: Linux carries it over an exec, so a child would report its parent's peak."""
+    for text in Path("/proc/self/status").read_text().splitlines():
+        if text.startswith(f"{line}:"):
+            return int(text.split()[1]) / 1024  # kB
+    raise LookupError(line)
 
 
 def run_one(command, database, paths):
@@ -170,12 +174,12 @@ def run_one(command, database, paths):
     from projects.models import Case
 
     Case.objects.exists()  # the connection and the models loaded before the measure starts
-    before = megabytes_resident()
-    started = time.perf_counter()
+    before = megabytes("VmRSS")
+    started, cpu = time.perf_counter(), time.process_time()
     call_command(command, *map(str, paths), verbosity=0)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-    print(json.dumps({"seconds": seconds, "cases": Case.objects.count(), "before_mb": before, "peak_mb": peak}))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    result = {"seconds": seconds, "cpu": cpu, "before_mb": before, "peak_mb": megabytes("VmHWM")}
+    print(json.dumps({**result, "cases": Case.objects.count()}))
 
 
 def measure(command, paths, database, empty_database):
@@ -216,8 +220,8 @@ def main(argv=None):
         connections.close_all()
         print(f"{platform.node()}: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; SQLite")
         header = (
-            f"{'cases':>8} {'method':<16} {'records':>8} {'seconds':>9} {'records/s':>10} {'us/record':>10} "
-            f"{'peak MB':>8} {'added MB':>9} {'kB/record':>10}"
+            f"{'cases':>8} {'method':<16} {'records':>8} {'seconds':>9} {'cpu s':>8} {'records/s':>10} "
+            f"{'us/record':>10} {'peak MB':>8} {'added MB':>9} {'kB/record':>10}"
         )
         print(header)
         print("-" * len(header), flush=True)
@@ -231,7 +235,7 @@ def main(argv=None):
                 rows.append((cases, len(records), command, result))
                 added = result["peak_mb"] - result["before_mb"]
                 print(
-                    f"{cases:>8,} {command:<16} {len(records):>8,} {result['seconds']:>9.2f} "
+                    f"{cases:>8,} {command:<16} {len(records):>8,} {result['seconds']:>9.2f} {result['cpu']:>8.2f} "
                     f"{len(records) / result['seconds']:>10,.0f} {result['seconds'] / len(records) * 1e6:>10,.0f} "
                     f"{result['peak_mb']:>8,.0f} {added:>9,.0f} {added * 1024 / len(records):>10.2f}",
                     flush=True,
@@ -245,8 +249,12 @@ def main(argv=None):
     by_size = {(cases, command): (records, result) for cases, records, command, result in rows}
     for cases in options.cases:
         if (cases, "loaddata") in by_size:
-            ratio = by_size[cases, "loaddata"][1]["seconds"] / by_size[cases, "import_fixtures"][1]["seconds"]
-            print(f"{cases:>8,} cases: import_fixtures is {ratio:.1f}x as fast as loaddata (aim: at least 10x)")
+            loaddata, imported = by_size[cases, "loaddata"][1], by_size[cases, "import_fixtures"][1]
+            ratio, cpu_ratio = loaddata["seconds"] / imported["seconds"], loaddata["cpu"] / imported["cpu"]
+            print(
+                f"{cases:>8,} cases: import_fixtures is {ratio:.1f}x as fast as loaddata (aim: at least 10x); "
+                f"in CPU time {cpu_ratio:.1f}x"
+            )
     if len(options.cases) > 1:
         small, large = min(options.cases), max(options.cases)
         (small_records, small_result), (large_records, large_result) = (
@@ -255,15 +263,21 @@ def main(argv=None):
         )
 
         def per_record(records, result):
-            return result["seconds"] / records, (result["peak_mb"] - result["before_mb"]) / records
+            return (
+                result["seconds"] / records,
+                result["cpu"] / records,
+                (result["peak_mb"] - result["before_mb"]) / records,
+            )
 
-        (small_time, small_memory), (large_time, large_memory) = (
-            per_record(small_records, small_result),
-            per_record(large_records, large_result),
-        )
+        growth = [
+            large / small
+            for small, large in zip(
+                per_record(small_records, small_result), per_record(large_records, large_result), strict=True
+            )
+        ]
         print(
-            f"import_fixtures from {small:,} to {large:,} cases, per record: time x{large_time / small_time:.2f}, "
-            f"memory added x{large_memory / small_memory:.2f} (1.00: linear)"
+            f"import_fixtures from {small:,} to {large:,} cases, per record: time x{growth[0]:.2f}, "
+            f"CPU time x{growth[1]:.2f}, memory added x{growth[2]:.2f} (1.00: linear)"
         )
 
 
