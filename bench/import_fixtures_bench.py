@@ -1,25 +1,35 @@
-"""Import speed: ``import_fixtures`` against plain ``loaddata`` on one generated file of 20,000 cases.
+"""Import speed and memory: ``import_fixtures`` against plain ``loaddata`` at 10,000 and 100,000 cases.
 
 Run from the project folder:
 
-    .venv/bin/python -m bench.import_fixtures_bench            # 20,000 cases
-    .venv/bin/python -m bench.import_fixtures_bench --cases 2000
+    .venv/bin/python -m bench.import_fixtures_bench                     # 10,000 and 100,000 cases
+    .venv/bin/python -m bench.import_fixtures_bench --cases 2000 20000  # any sizes
 
-It writes a clearly synthetic fixture file (countries "Synthetic country XA"..., sectors, categories,
-cities and the cases that reference them; natural keys, no pks) into a temporary folder, never into
-fixtures/. Then it imports that same file twice, each time into a fresh, empty, migrated SQLite
-database in the temporary folder: once with ``import_fixtures``, once with ``loaddata``, both with
-DEBUG off. ``import_fixtures`` also validates every record and writes a history entry for every row;
-``loaddata`` validates nothing and, saving raw rows, leaves history only for the cases whose cities it
-sets, so the comparison does not favour ``import_fixtures``. It prints records, seconds and records
-per second for each, and the ratio. The environment's DATABASE_URL is ignored: the benchmark only ever touches
-its own temporary SQLite file, which it deletes at the end.
+For each size it writes clearly synthetic fixture files (countries "Synthetic country XA"..., sectors,
+categories, cities and the cases that reference them; natural keys, no pks) into a temporary folder,
+never into fixtures/: one file of the reference rows and one file per 25,000 cases, each under
+``FIXTURE_MAX_BYTES``. Then it imports those same files twice, each time into a fresh, empty, migrated
+SQLite database in the temporary folder and in a process of its own: once with ``import_fixtures``,
+once with ``loaddata``, both with DEBUG off. ``import_fixtures`` also validates every record and writes
+a history entry for every row; ``loaddata`` validates nothing and, saving raw rows, leaves history only
+for the cases whose cities it sets, so the comparison does not favour ``import_fixtures``.
+
+It prints, for each size and command: records, seconds, records per second, microseconds per record,
+its CPU seconds (steadier than the wall clock on a shared machine), the process's peak resident memory
+(``VmHWM``), the part of it the command added (peak less the memory before the command) and that part
+per record; then the ratio to ``loaddata`` at each size, and
+how the time and the memory per record of ``import_fixtures`` grew from the smallest size to the
+largest (1.0: linear). ``--import-only`` leaves ``loaddata`` out (about 19 minutes at 100,000 cases).
+The environment's DATABASE_URL is ignored: the benchmark only ever touches its own temporary SQLite
+files, which it deletes at the end.
 """
 
 import argparse
 import json
 import os
+import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -119,67 +129,156 @@ def generate(cases):
     return records
 
 
-def setup_django(folder):
+CASES_PER_FILE = 25_000  # 25,000 cases: about 17 MB of JSON, under FIXTURE_MAX_BYTES (50 MB)
+COMMANDS = ("import_fixtures", "loaddata")
+
+
+def write_files(records, folder):
+    """The records as fixture files: the reference rows, then the cases ``CASES_PER_FILE`` at a time."""
+    reference = [record for record in records if record["model"] != "projects.case"]
+    cases = [record for record in records if record["model"] == "projects.case"]
+    parts = [reference] + [cases[start : start + CASES_PER_FILE] for start in range(0, len(cases), CASES_PER_FILE)]
+    paths = []
+    for number, part in enumerate(parts):
+        path = folder / f"synthetic-{number:02}.json"
+        path.write_text(json.dumps(part, ensure_ascii=False, indent=1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def setup_django(database):
     os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "seoul_diplomacy.settings.dev"
-    os.environ["DJANGO_SQLITE_PATH"] = str(folder / "bench.sqlite3")
+    os.environ["DJANGO_SQLITE_PATH"] = str(database)
     os.environ["DJANGO_DEBUG"] = "false"
     import django
 
     django.setup()
 
 
-def timed(command, fixture, database, empty_database):
-    """Seconds ``command`` takes to load ``fixture`` into a fresh copy of the empty database."""
+def megabytes(line):
+    """A line of /proc/self/status in MB: "VmRSS" (resident now), "VmHWM" (the peak of resident memory).
+
+    Not ``ru_maxrss``: Linux carries it over an exec, so a child would report its parent's peak."""
+    for text in Path("/proc/self/status").read_text().splitlines():
+        if text.startswith(f"{line}:"):
+            return int(text.split()[1]) / 1024  # kB
+    raise LookupError(line)
+
+
+def run_one(command, database, paths):
+    """In this process (a child of ``main``): run ``command`` on ``paths`` into ``database``; print JSON."""
+    setup_django(database)
     from django.core.management import call_command
-    from django.db import connections
 
     from projects.models import Case
 
-    connections.close_all()
+    Case.objects.exists()  # the connection and the models loaded before the measure starts
+    before = megabytes("VmRSS")
+    started, cpu = time.perf_counter(), time.process_time()
+    call_command(command, *map(str, paths), verbosity=0)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    result = {"seconds": seconds, "cpu": cpu, "before_mb": before, "peak_mb": megabytes("VmHWM")}
+    print(json.dumps({**result, "cases": Case.objects.count()}))
+
+
+def measure(command, paths, database, empty_database):
+    """Seconds and memory of ``command`` loading ``paths`` into a fresh copy of the empty database, in a
+    process of its own so that its peak memory is its own."""
     shutil.copyfile(empty_database, database)
-    started = time.perf_counter()
-    call_command(command, str(fixture), verbosity=0)
-    seconds = time.perf_counter() - started
-    return seconds, Case.objects.count()
+    child = [sys.executable, "-m", "bench.import_fixtures_bench", "--run", command, "--database", str(database)]
+    done = subprocess.run([*child, *map(str, paths)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{command} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=20_000, help="How many cases to generate (default 20,000).")
+    parser.add_argument(
+        "--cases", type=int, nargs="+", default=[10_000, 100_000], help="Sizes to measure (default 10,000 100,000)."
+    )
+    parser.add_argument("--import-only", action="store_true", help="Leave loaddata out.")
+    parser.add_argument("--run", choices=COMMANDS, help=argparse.SUPPRESS)  # the child process
+    parser.add_argument("--database", help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
+    if options.run:
+        run_one(options.run, options.database, options.paths)
+        return
 
+    commands = COMMANDS[:1] if options.import_only else COMMANDS
     folder = Path(tempfile.mkdtemp(prefix="import-fixtures-bench-"))
+    rows = []
     try:
-        setup_django(folder)
+        empty_database = folder / "empty.sqlite3"
+        setup_django(empty_database)
         from django.core.management import call_command
         from django.db import connections
 
-        records = generate(options.cases)
-        fixture = folder / "synthetic.json"
-        fixture.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
-        database = folder / "bench.sqlite3"
         call_command("migrate", verbosity=0)
         connections.close_all()
-        empty_database = folder / "empty.sqlite3"
-        shutil.copyfile(database, empty_database)
-
-        results = {}
-        for command in ("import_fixtures", "loaddata"):
-            seconds, cases = timed(command, fixture, database, empty_database)
-            if cases != options.cases:
-                sys.exit(f"{command} loaded {cases} cases, not {options.cases}")
-            results[command] = seconds
-        connections.close_all()
+        print(f"{platform.node()}: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start; SQLite")
+        header = (
+            f"{'cases':>8} {'method':<16} {'records':>8} {'seconds':>9} {'cpu s':>8} {'records/s':>10} "
+            f"{'us/record':>10} {'peak MB':>8} {'added MB':>9} {'kB/record':>10}"
+        )
+        print(header)
+        print("-" * len(header), flush=True)
+        for cases in options.cases:
+            records = generate(cases)
+            paths = write_files(records, folder)
+            for command in commands:
+                result = measure(command, paths, folder / "bench.sqlite3", empty_database)
+                if result["cases"] != cases:
+                    sys.exit(f"{command} loaded {result['cases']} cases, not {cases}")
+                rows.append((cases, len(records), command, result))
+                added = result["peak_mb"] - result["before_mb"]
+                print(
+                    f"{cases:>8,} {command:<16} {len(records):>8,} {result['seconds']:>9.2f} {result['cpu']:>8.2f} "
+                    f"{len(records) / result['seconds']:>10,.0f} {result['seconds'] / len(records) * 1e6:>10,.0f} "
+                    f"{result['peak_mb']:>8,.0f} {added:>9,.0f} {added * 1024 / len(records):>10.2f}",
+                    flush=True,
+                )
+            for path in paths:
+                path.unlink()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
-    print(f"{len(records):,} records ({options.cases:,} cases with their countries, sectors, categories and cities)")
-    print(f"{'method':<16} {'records':>8} {'seconds':>9} {'records/s':>10}")
-    for command, seconds in results.items():
-        print(f"{command:<16} {len(records):>8,} {seconds:>9.2f} {len(records) / seconds:>10,.0f}")
-    ratio = results["loaddata"] / results["import_fixtures"]
-    print(f"import_fixtures is {ratio:.1f}x as fast as loaddata (aim: at least 10x)")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    by_size = {(cases, command): (records, result) for cases, records, command, result in rows}
+    for cases in options.cases:
+        if (cases, "loaddata") in by_size:
+            loaddata, imported = by_size[cases, "loaddata"][1], by_size[cases, "import_fixtures"][1]
+            ratio, cpu_ratio = loaddata["seconds"] / imported["seconds"], loaddata["cpu"] / imported["cpu"]
+            print(
+                f"{cases:>8,} cases: import_fixtures is {ratio:.1f}x as fast as loaddata (aim: at least 10x); "
+                f"in CPU time {cpu_ratio:.1f}x"
+            )
+    if len(options.cases) > 1:
+        small, large = min(options.cases), max(options.cases)
+        (small_records, small_result), (large_records, large_result) = (
+            by_size[small, "import_fixtures"],
+            by_size[large, "import_fixtures"],
+        )
+
+        def per_record(records, result):
+            return (
+                result["seconds"] / records,
+                result["cpu"] / records,
+                (result["peak_mb"] - result["before_mb"]) / records,
+            )
+
+        growth = [
+            large / small
+            for small, large in zip(
+                per_record(small_records, small_result), per_record(large_records, large_result), strict=True
+            )
+        ]
+        print(
+            f"import_fixtures from {small:,} to {large:,} cases, per record: time x{growth[0]:.2f}, "
+            f"CPU time x{growth[1]:.2f}, memory added x{growth[2]:.2f} (1.00: linear)"
+        )
 
 
 if __name__ == "__main__":

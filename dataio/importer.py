@@ -28,6 +28,7 @@ it is a dry run, so a dry run reports exactly what a real run would do and leave
 """
 
 import functools
+import inspect
 import json
 import re
 from collections import defaultdict
@@ -53,6 +54,8 @@ from core.content import content_models
 FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
 CHANGE_REASON = "import_fixtures: {file}"
+
+SEARCH_FIELD = "search_text"  # core.search.Searchable: derived, written by the importer as save() would
 
 # Rows per IN (...) list when deleting many-to-many rows: under every database's parameter limit.
 DELETE_BATCH = 500
@@ -395,6 +398,21 @@ class ModelFields:
 
 
 @functools.cache
+def searched_many_to_many(model):
+    """The many-to-many fields whose rows ``model.search_document()`` takes as arguments (a case's cities:
+    unsaved rows have none to read)."""
+    parameters = inspect.signature(model.search_document).parameters
+    return [f for f in model._meta.many_to_many if f.name in parameters]
+
+
+@functools.cache
+def ordering_key(model):
+    """Sorts rows of ``model`` as its ``Meta.ordering`` does in SQLite (ascending fields only)."""
+    names = [name for name in model._meta.ordering if isinstance(name, str) and not name.startswith("-")]
+    return lambda row: tuple(getattr(row, name) for name in names)
+
+
+@functools.cache
 def model_fields(model):
     concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
     many = list(model._meta.many_to_many)
@@ -695,19 +713,57 @@ class Importer:
         manager = model._default_manager
         for record, instance, _, _ in created + updated:
             instance._change_reason = CHANGE_REASON.format(file=Path(record.file).name)
+        retexted = self.fill_search_text(model, created + updated, through_rows)
         new = [instance for _, instance, _, _ in created]
         manager.bulk_create(new)
         concrete_names = {f.name for f in model._meta.concrete_fields}
         changed_fields = sorted({name for *_, changed in updated for name in changed if name in concrete_names})
+        if retexted:
+            changed_fields.append(SEARCH_FIELD)
         if changed_fields:
             manager.bulk_update(
-                [instance for *_, instance, _, changed in updated if concrete_names.intersection(changed)],
+                [
+                    instance
+                    for *_, instance, _, changed in updated
+                    if concrete_names.intersection(changed) or id(instance) in retexted
+                ],
                 changed_fields,
             )
         final_rows = self.write_many_to_many(model, created + updated, through_rows)
-        # Bulk writes bypass save(): rebuild the search text of these rows and of the rows that name them.
-        search.changed(model, [instance.pk for _, instance, _, _ in created + updated])
+        # Bulk writes bypass save(): these rows got their search text above, as save() gives it; rebuild the
+        # texts of the rows that name them.
+        search.changed(model, [instance.pk for _, instance, _, _ in created + updated], itself=False)
         self.write_history(model, new, [instance for _, instance, _, _ in updated], final_rows)
+
+    def fill_search_text(self, model, entries, through_rows):
+        """Give each row its search text before it is written, as ``save()`` would, from the rows as they
+        will be after the import, so that no row is read back and written a second time. Returns the ids of
+        the updated instances whose text changes.
+
+        A case's cities are passed in their ``Meta.ordering`` as Python sorts it: the order the database
+        gives them on SQLite; on PostgreSQL a locale's collation may order two accented names otherwise,
+        which changes the order of words in the text and not what a search finds."""
+        if SEARCH_FIELD not in {f.name for f in model._meta.concrete_fields}:
+            return set()
+        many = searched_many_to_many(model)
+        for model_field in many:
+            self.load(model_field.related_model)
+        retexted = set()
+        for _, instance, m2m, _ in entries:
+            related = {}
+            for model_field in many:
+                name, rows = model_field.name, self.by_pk[model_field.related_model]
+                if name in m2m:
+                    targets = list(m2m[name].values())
+                else:
+                    targets = [rows[pk] for pk in through_rows[name].get(instance.pk, {}) if pk in rows]
+                # In the order the refresh reads them (the related model's ordering; SQLite and C collation).
+                related[name] = sorted(targets, key=ordering_key(model_field.related_model))
+            text = instance.search_document(**related)
+            if not instance._state.adding and text != instance.search_text:
+                retexted.add(id(instance))
+            instance.search_text = text
+        return retexted
 
     def write_many_to_many(self, model, entries, through_rows):
         """Replace the many-to-many rows the records give; returns {field: {pk: {target pk: row pk}}}."""
