@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from core import search
 from listing.paging import KeysFirst
 from search.engine import BY_KEY, KINDS
 from search.forms import SearchForm
@@ -23,7 +22,7 @@ def results(request):
         return render(request, "search/results.html", {**context, "errors": form.errors}, status=400)
     query, kind = form.cleaned_data["q"].strip(), BY_KEY.get(form.cleaned_data["kind"])
     context.update(query=query, kind=kind)
-    if not search.terms(query):
+    if not query:
         return render(request, "search/results.html", context)
     counts = {entry.key: entry.matches(query).count() for entry in KINDS}
     context.update(counts=[(entry, counts[entry.key]) for entry in KINDS], total=sum(counts.values()))

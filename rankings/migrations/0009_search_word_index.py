@@ -1,0 +1,19 @@
+"""The search reads whole words from a GIN index on search_words(search_text) (projects 0013, core.search)."""
+
+from django.db import migrations
+
+from core.search import DropTrigramIndex, RebuildSearchText, WordIndex
+
+MODELS = ["hostedorganization", "rankingindex"]
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("rankings", "0008_publication_dates"),
+    ]
+
+    operations = [
+        *(DropTrigramIndex(model_name=model, name=f"{model}_search_trgm") for model in MODELS),
+        *(RebuildSearchText(model_name=model) for model in MODELS),
+        *(WordIndex(model_name=model, name=f"{model}_search_words") for model in MODELS),
+    ]
