@@ -1,4 +1,4 @@
-"""The search reads whole words from a GIN index on search_words(search_text) (core.search.WordIndex) instead of
+"""The search reads whole words from a GIN index on a search_words column (a tsvector PostgreSQL makes from search_text) (core.search.WordIndex) instead of
 trigrams: a common word no longer makes PostgreSQL recheck and rank every row that holds it. The texts are
 written in their new form (words only, Korean word endings instead of bigrams) by core.search.fill_missing
 after migrating."""

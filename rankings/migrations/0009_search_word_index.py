@@ -1,4 +1,4 @@
-"""The search reads whole words from a GIN index on search_words(search_text) (projects 0013, core.search)."""
+"""The search reads whole words from a GIN index on a search_words column (a tsvector PostgreSQL makes from search_text) (projects 0013, core.search)."""
 
 from django.db import migrations
 
