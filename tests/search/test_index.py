@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection, transaction
+from django.utils import translation
 
 from core import search
 from dataio import synthetic
@@ -135,3 +136,23 @@ def test_a_common_words_count_is_an_estimate_and_says_so(client, data, monkeypat
     assert last.status_code == 404 and "the results have 3 pages" in last.content.decode()
     few = client.get("/search/?q=transport+card").content.decode()
     assert "about" not in re.search(r'id="results-cases">(.*?)</h2>', few).group(1)
+
+
+@pytest.mark.parametrize("window", [1000, 15])
+def test_a_korean_page_read_a_score_at_a_time_is_the_page_of_the_ranked_list(data, window, monkeypatch):
+    """Korean pages sort by the Korean title where there is one: the levels keep that order too."""
+    monkeypatch.setattr(search, "WINDOW", window)
+    with translation.override("ko"):
+        for query in ["seoul", "교통", "상수도"]:
+            ranked = CaseFilter({"q": query}, queryset=Case.objects.published()).qs
+            everything = list(ranked.values_list("pk", flat=True))
+            assert search.ordered_keys(ranked, slice(0, 40)) == everything[:40], query
+
+
+def test_a_korean_pages_title_order_has_its_index(data):
+    with translation.override("ko"):
+        queryset = CaseFilter({"q": "seoul"}, queryset=Case.objects.published()).qs
+        _annotation, rest = search.ranking_of(queryset)
+        window = search.without_words(queryset).order_by(*rest).values("pk")[: search.WINDOW]
+        explained = plan(window, "enable_bitmapscan", "enable_sort")
+    assert "case_korean_title_idx" in used(explained), explained
