@@ -239,14 +239,16 @@ def ordered_keys(queryset, item):
     A search's order (relevance first) needs, read plainly, every matching row: a common word's thousands
     of rows each scored and sorted for a page of 20. On PostgreSQL with up to ``RANKED_WORDS_MAX`` words the
     page is read a score at a time instead (``score_levels``), best first, until the slice is full; the
-    levels past it are not read at all. Each level (``level_keys``) is looked for first among the first
-    ``WINDOW`` rows of the list in the rest of its order (e.g. title, then slug), read from that order's
-    index: a level that holds many rows (every case has "seoul" in its summary) fills a page there. A level
+    levels past it are not read at all (with ``WINDOW`` matches or fewer, all of them are ranked at once).
+    Each level (``level_keys``) is looked for first among the first ``WINDOW`` rows of the list in the rest
+    of its order (e.g. title, then slug), read from that order's index: a level that holds many rows (every case has "seoul" in its summary) fills a page there. A level
     that does not is read from the word index and sorted (the rows of "상수도" are the waterworks cases,
     whose titles all sort late: looking for them in title order would read half the table)."""
     start, stop = item.start or 0, item.stop
     ranking = ranking_of(queryset) if stop is not None else None
     if ranking is None or not uses_word_index(connections[queryset.db]) or len(ranking[0].words) > RANKED_WORDS_MAX:
+        return list(queryset.values_list("pk", flat=True)[item])
+    if queryset.order_by()[: WINDOW + 1].count() <= WINDOW:  # few matches (from the word index): rank them all
         return list(queryset.values_list("pk", flat=True)[item])
     annotation, rest = ranking
     keys = []
