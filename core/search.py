@@ -233,8 +233,8 @@ def ranking_of(queryset):
 WINDOW = 1000  # the rows of a score level looked for among the first rows of the list's order
 
 
-def ordered_keys(queryset, item):
-    """The primary keys of ``queryset[item]`` (a slice), in its order.
+def ordered_keys(queryset, item, count=None):
+    """The primary keys of ``queryset[item]`` (a slice), in its order (``count``: its rows, where known).
 
     A search's order (relevance first) needs, read plainly, every matching row: a common word's thousands
     of rows each scored and sorted for a page of 20. On PostgreSQL with up to ``RANKED_WORDS_MAX`` words the
@@ -249,7 +249,11 @@ def ordered_keys(queryset, item):
     ranking = ranking_of(queryset) if stop is not None else None
     if ranking is None or not uses_word_index(connections[queryset.db]) or len(ranking[0].words) > RANKED_WORDS_MAX:
         return list(queryset.values_list("pk", flat=True)[item])
-    if estimate(queryset) < SURELY_MORE * WINDOW and capped_count(queryset, WINDOW) <= WINDOW:
+    if count is not None:  # known (e.g. from the list's facet counts)
+        few = count < WINDOW  # (the search page gives WINDOW for an estimated count: read by levels)
+    else:
+        few = estimate(queryset) < SURELY_MORE * WINDOW and capped_count(queryset, WINDOW) <= WINDOW
+    if few:
         # few matches: rank them all at once
         return list(queryset.values_list("pk", flat=True)[item])
     annotation, rest = ranking

@@ -91,6 +91,6 @@ class KeysFirst:
     def __getitem__(self, item):
         if not isinstance(item, slice) or item.step is not None:
             raise TypeError("KeysFirst can only be sliced, e.g. results[20:40].")
-        keys = search.ordered_keys(self.queryset, item)  # a search's best matches without ranking every match
+        keys = search.ordered_keys(self.queryset, item, self._count)  # a search's best matches, not every match
         rows = self.queryset.order_by().filter(pk__in=keys).in_bulk() if keys else {}
         return [rows[key] for key in keys if key in rows]
