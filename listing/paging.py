@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
 
+from core import search
+
 
 class CountedPaginator(Paginator):
     """A Paginator given the number of rows when it is already known (the facet counts sum to it), so
@@ -89,6 +91,6 @@ class KeysFirst:
     def __getitem__(self, item):
         if not isinstance(item, slice) or item.step is not None:
             raise TypeError("KeysFirst can only be sliced, e.g. results[20:40].")
-        keys = list(self.queryset.values_list("pk", flat=True)[item])
+        keys = search.ordered_keys(self.queryset, item, self._count)  # a search's best matches, not every match
         rows = self.queryset.order_by().filter(pk__in=keys).in_bulk() if keys else {}
         return [rows[key] for key in keys if key in rows]

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -430,7 +430,7 @@ class Case(Publishable, Provenance, search.Searchable):
         ]
         # Every filter and sort of /cases/ on published() rows (tests/production/test_indexes.py).
         # Category: the FK's own index; city: the cities table's (case, city) and city indexes. The text
-        # search reads ``search_text``'s GIN trigram index on PostgreSQL (migration 0010, core.search).
+        # search reads the GIN index of ``search_words`` on PostgreSQL (migration 0013, core.search).
         indexes = [
             # ?sector=, sector pages, and a page of /cases/ in its default order (views.CaseListView)
             models.Index(fields=["status", "sector", "title", "slug"]),
@@ -439,6 +439,14 @@ class Case(Publishable, Provenance, search.Searchable):
             models.Index(fields=["status", "title", "slug"]),  # ?ordering=title
             models.Index(fields=["status", "year_start", "slug"]),  # ?ordering=year
             models.Index(F("status"), *NEWEST_FIRST, name="case_newest_idx"),  # the home page's newest cases
+            # Korean pages' title order (listing.filters.in_page_language): a search's score levels (core.search)
+            # and ?ordering=title read it in order
+            models.Index(
+                F("status"),
+                Coalesce(NullIf("title_ko", models.Value("")), "title"),
+                F("slug"),
+                name="case_korean_title_idx",
+            ),
             models.Index(fields=["year_start", "year_end"]),  # ?year_to=
             models.Index(fields=["year_end", "year_start"]),  # ?year_from=
         ]

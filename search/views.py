@@ -23,12 +23,22 @@ def results(request):
         return render(request, "search/results.html", {**context, "errors": form.errors}, status=400)
     query, kind = form.cleaned_data["q"].strip(), BY_KEY.get(form.cleaned_data["kind"])
     context.update(query=query, kind=kind)
-    if not search.terms(query):
+    if not query:
         return render(request, "search/results.html", context)
-    counts = {entry.key: entry.matches(query).count() for entry in KINDS}
-    context.update(counts=[(entry, counts[entry.key]) for entry in KINDS], total=sum(counts.values()))
+    # (count, estimated): a common word's count is the planner's estimate, shown as "about" (core.search.count)
+    counted = {entry.key: search.count(entry.matches(query)) for entry in KINDS}
+    counts = {key: value for key, (value, _estimated) in counted.items()}
+    estimated = {key for key, (_value, guess) in counted.items() if guess}
+    context.update(
+        counts=[(entry, counts[entry.key]) for entry in KINDS],
+        total=sum(counts.values()),
+        estimated=estimated,
+        exact_up_to=search.EXACT_UP_TO,
+    )
     if kind is not None:
-        paginator = Paginator(KeysFirst(kind.matches(query), counts[kind.key]), settings.SEARCH_RESULTS_PER_PAGE)
+        # past the first EXACT_UP_TO results of an estimated count, no page: their number is not known exactly
+        reachable = search.EXACT_UP_TO if kind.key in estimated else counts[kind.key]
+        paginator = Paginator(KeysFirst(kind.matches(query), reachable), settings.SEARCH_RESULTS_PER_PAGE)
         try:
             page = paginator.page(request.GET.get("page") or 1)
         except PageNotAnInteger as error:
@@ -38,19 +48,20 @@ def results(request):
                 _("page %(page)s is past the end (the results have %(count)s pages)")
                 % {"page": request.GET.get("page"), "count": paginator.num_pages}
             ) from error
-        context.update(page_obj=page, groups=[group(kind, counts[kind.key], page.object_list)])
+        context.update(page_obj=page, groups=[group(kind, counts[kind.key], page.object_list, kind.key in estimated)])
     else:
         context["groups"] = [
-            group(entry, counts[entry.key], KeysFirst(entry.matches(query))[:PREVIEW])
+            group(entry, counts[entry.key], KeysFirst(entry.matches(query))[:PREVIEW], entry.key in estimated)
             for entry in KINDS
             if counts[entry.key]
         ]
     return render(request, "search/results.html", context)
 
 
-def group(kind, count, rows):
+def group(kind, count, rows, estimated=False):
     return {
         "kind": kind,
         "count": count,
+        "estimated": estimated,
         "results": [{"object": row, "url": row.get_absolute_url(), "line": kind.describe(row)} for row in rows],
     }

@@ -1,15 +1,19 @@
-"""On PostgreSQL the search reads the GIN trigram index of the search column, for English words, Korean words
-of three syllables or more, and two-syllable Korean words (through their bigram tokens)."""
+"""On PostgreSQL the search reads the GIN index of its words (the ``search_words`` column) for English words
+and Korean words of any length, and a page of the best matches of a common word is read a score at a time,
+in the same order as ranking every match would give."""
 
 import re
 
 import pytest
 from django.db import connection, transaction
+from django.utils import translation
 
 from core import search
 from dataio import synthetic
+from listing.paging import KeysFirst
 from projects.filters import CaseFilter
 from projects.models import Case, City
+from search.engine import BY_KEY
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -26,9 +30,10 @@ def data(db, make_case, make_sector):
         cursor.execute("ANALYZE")
 
 
-def plan(queryset):
+def plan(queryset, *settings):
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        for setting in ("enable_seqscan", *settings):
+            cursor.execute(f"SET LOCAL {setting} = off")
         return queryset.explain()
 
 
@@ -36,28 +41,118 @@ def used(explained):
     return set(re.findall(r"(?:Index Only Scan using|Index Scan using|Bitmap Index Scan on) (\w+)", explained))
 
 
-def test_the_search_column_has_a_trigram_index(data):
+def test_the_search_column_has_a_word_index(data):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_search_trgm'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_search_words'")
         (definition,) = cursor.fetchone()
-    assert "USING gin (search_text gin_trgm_ops)" in definition
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%%_search_trgm'")
+        (trigram_indexes,) = cursor.fetchone()
+    assert "USING gin (search_words)" in definition
+    assert trigram_indexes == 0  # the trigram indexes are gone: nothing reads them
 
 
 @pytest.mark.parametrize("query", ["thailand", "bogotá", "상수도", "교통", "서울", "transit card"])
-def test_a_case_search_reads_the_trigram_index(data, query):
+def test_a_case_search_reads_the_word_index(data, query):
     """The condition the search writes is one the index serves, whatever the word. (With 400 cases the
     planner rightly prefers the status index when the query also asks for published rows; at 100,000 it
-    takes the trigram index of its own accord: bench/search.py prints the plan.)"""
+    takes the word index of its own accord: bench/search.py prints the plans.)"""
     explained = plan(CaseFilter({"q": query}, queryset=Case.objects.all()).qs[:20])
-    assert "case_search_trgm" in used(explained), explained
-    assert re.search(r"Index Cond: \(+search_text ~~", explained), explained
+    assert "case_search_words" in used(explained), explained
+    assert "Index Cond: (search_words @@ '" in explained, explained
 
 
-def test_the_two_syllable_korean_word_is_found_through_its_token(data):
-    assert search.term_filter("교통") == search.models.Q(search_text__contains=" 교통 ")
+def test_the_words_of_a_row_are_its_index_entries(data):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {search.WORDS_FUNCTION}(search_text)::text FROM projects_case WHERE slug = 'korean'")
+        (vector,) = cursor.fetchone()
+    for entry in [
+        "'교통카드'",
+        "'~n교통카드'",
+        "'~n서울시의'",
+        "'울시의'",
+        "'management'",
+        "'상수도관리'",
+        "'수도관리'",
+    ]:
+        assert entry in vector, vector
+    assert "'~nmanagement'" not in vector  # the sector's name is not the case's own name
     assert list(search.search(Case.objects.all(), "교통").values_list("slug", flat=True)) == ["korean"]
 
 
-def test_a_city_search_reads_its_trigram_index(data):
+def page_plan(query, rows):
+    """The plan of the first score level of a case page (relevance order): the level query alone."""
+    queryset = CaseFilter({"q": query}, queryset=rows).qs
+    annotation, rest = search.ranking_of(queryset)
+    level = search.score_levels(annotation.words)[0]
+    return search.narrowed(queryset, level, annotation.column).order_by(*rest).values_list("pk", flat=True)[:20]
+
+
+def test_a_score_level_reads_the_word_index_or_walks_the_title_index(data):
+    """Few rows at a level: the word index finds them and they are sorted; many: the (status, title, slug)
+    index is read in order, each row checked, until the page is full (no sort of every match)."""
+    few = plan(page_plan("transport", Case.objects.all()))  # (published: the status index, at 400 cases)
+    assert "case_search_words" in used(few), few
+    many = plan(page_plan("transport", Case.objects.published()), "enable_bitmapscan", "enable_sort")
+    assert any(name.startswith("projects_ca_status_") for name in used(many)), many
+    assert "Sort" not in many, many
+    assert many.count("@@") == 1, many  # the level's words replace the search's, not added to them
+
+
+@pytest.mark.parametrize(
+    "query", ["seoul", "transport", "water", "교통", "상수도", "thailand", "bus transit", "seoul water plant", "zzqx"]
+)
+@pytest.mark.parametrize("window", [1000, 15])
+def test_a_page_read_a_score_at_a_time_is_the_page_of_the_ranked_list(data, query, window, monkeypatch):
+    """``ordered_keys`` gives, page by page, exactly the rows that scoring and sorting every match gives,
+    whether a level's rows lie among the first rows of the title order (the window) or past it."""
+    monkeypatch.setattr(search, "WINDOW", window)
+    ranked = CaseFilter({"q": query}, queryset=Case.objects.published()).qs
+    everything = list(ranked.values_list("pk", flat=True))
+    assert len(everything) == len(set(everything))
+    for start, stop in [(0, 20), (20, 40), (100, 120), (0, 500)]:
+        assert search.ordered_keys(ranked, slice(start, stop)) == everything[start:stop], (query, start)
+    cases = BY_KEY["cases"].matches(query)
+    assert [case.pk for case in KeysFirst(cases)[:5]] == list(cases.values_list("pk", flat=True)[:5])
+
+
+def test_a_city_search_reads_its_word_index(data):
     explained = plan(search.search(City.objects.all(), "thailand"))
-    assert "city_search_trgm" in used(explained), explained
+    assert "city_search_words" in used(explained), explained
+
+
+def test_a_common_words_count_is_an_estimate_and_says_so(client, data, monkeypatch, settings):
+    """Above ``EXACT_UP_TO`` matches the count is the planner's estimate, shown as "about", and the pages
+    reach the first ``EXACT_UP_TO`` results."""
+    monkeypatch.setattr(search, "EXACT_UP_TO", 50)
+    settings.SEARCH_RESULTS_PER_PAGE = 20
+    exact = Case.objects.published().filter(search_text__contains=" seoul").count()
+    assert exact > 300
+    html = client.get("/search/?q=seoul").content.decode()
+    about = re.search(r'id="results-cases">[^<]*<span class="search-count">\(about ([\d,]+)\)', html)
+    assert about and abs(int(about.group(1).replace(",", "")) - exact) <= exact * 0.2, html
+    assert "About <strong>" in html
+    assert client.get("/search/?q=seoul&kind=cases&page=3").status_code == 200  # results 41 to 50
+    last = client.get("/search/?q=seoul&kind=cases&page=4")
+    assert last.status_code == 404 and "the results have 3 pages" in last.content.decode()
+    few = client.get("/search/?q=transport+card").content.decode()
+    assert "about" not in re.search(r'id="results-cases">(.*?)</h2>', few).group(1)
+
+
+@pytest.mark.parametrize("window", [1000, 15])
+def test_a_korean_page_read_a_score_at_a_time_is_the_page_of_the_ranked_list(data, window, monkeypatch):
+    """Korean pages sort by the Korean title where there is one: the levels keep that order too."""
+    monkeypatch.setattr(search, "WINDOW", window)
+    with translation.override("ko"):
+        for query in ["seoul", "교통", "상수도"]:
+            ranked = CaseFilter({"q": query}, queryset=Case.objects.published()).qs
+            everything = list(ranked.values_list("pk", flat=True))
+            assert search.ordered_keys(ranked, slice(0, 40)) == everything[:40], query
+
+
+def test_a_korean_pages_title_order_has_its_index(data):
+    with translation.override("ko"):
+        queryset = CaseFilter({"q": "seoul"}, queryset=Case.objects.published()).qs
+        _annotation, rest = search.ranking_of(queryset)
+        window = search.without_words(queryset).order_by(*rest).values("pk")[: search.WINDOW]
+        explained = plan(window, "enable_bitmapscan", "enable_sort")
+    assert "case_korean_title_idx" in used(explained), explained

@@ -43,10 +43,22 @@ def test_normalise_takes_off_accents_and_case_and_keeps_hangul_whole():
     assert search.normalise("서울특별시") == "서울특별시"  # NFKD would split the syllables; they come back whole
 
 
-def test_a_document_holds_each_korean_words_bigrams_as_tokens():
-    text = search.document(names=["서울시의 교통카드"])
-    assert " 서울 " in text and " 울시 " in text and " 교통 " in text and " 통카 " in text
+def test_a_document_holds_words_and_the_endings_of_korean_words():
+    text = search.document(names=["서울시의 교통카드"], body=["A 100% e-Government portal."])
+    # every Korean word inside a longer one starts one of these: 교통 (교통카드), 울시 (울시의), 카드 (카드)
+    assert text.startswith(" 서울시의 울시의 시의 교통카드 통카드 카드 \n ")
+    assert " a 100 e-government e government portal \t " in text  # punctuation is not a word
     assert search.terms("  Sao  Paulo ") == ["sao", "paulo"]
+    assert search.terms("100% _ %") == ["100"]
+
+
+def test_a_query_word_finds_words_that_start_with_it(client, make_case, make_sector):
+    sector = make_sector("others", name="Others", name_ko="기타")
+    make_case("card", title="Transportation card", summary="Run by the metropolitan government", sector=sector)
+    make_case("port", title="Port authority", sector=sector)
+    assert listed(client.get("/cases/?q=transport")) == ["card"]
+    assert listed(client.get("/cases/?q=government")) == ["card"]
+    assert listed(client.get("/cases/?q=port")) == ["port"]  # not inside "transportation"
 
 
 # --- the list pages' q -----------------------------------------------------------------------------------
