@@ -45,9 +45,10 @@ def index_names(model, *alternatives):
     return names
 
 
-def plan(queryset):
+def plan(queryset, *settings):
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        for setting in ("enable_seqscan", *settings):
+            cursor.execute(f"SET LOCAL {setting} = off")
         return queryset.explain()
 
 
@@ -109,7 +110,12 @@ def test_a_page_of_the_default_order_reads_one_sector_in_index_order(data):
     sector = Sector.objects.order_by("order", "slug").first()
     cases = Case.objects.published().for_listing()
     groups = [(sector.pk, cases.filter(sector=sector).count())]
-    explained = plan(GroupedResults(cases, "sector", groups, ("title", "slug"))[20:40])
+    # With a few dozen rows a bitmap scan and a sort cost about the same as the index read in order, and
+    # the planner's pick between them varies with the statistics; that the index can give the order is
+    # the claim (at 100,000 cases the planner takes it of its own accord: bench/queries.py).
+    explained = plan(
+        GroupedResults(cases, "sector", groups, ("title", "slug"))[20:40], "enable_bitmapscan", "enable_sort"
+    )
     assert index_names(Case, ("status", "sector_id", "title", "slug")) & used(explained), explained
     assert "Sort" not in explained, explained  # the rows come in the index's order: no sort of the sector
 
