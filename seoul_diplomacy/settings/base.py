@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzip for anonymous public pages only (BREACH: seoul_diplomacy/compression.py); outside the page cache,
+    # which keeps pages uncompressed, and inside whitenoise, whose static files come precompressed.
+    "seoul_diplomacy.compression.PublicGZipMiddleware",
     "seoul_diplomacy.middleware.PageCacheMiddleware",
     "seoul_diplomacy.middleware.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
