@@ -76,9 +76,12 @@ for page in "${PAGE_LIST[@]}"; do
   i=$((i + 1))
   curl -fs -o /dev/null "http://$BIND$page" || { echo "$page does not answer 200" >&2; exit 1; }
   echo "  [$i/${#PAGE_LIST[@]}] $page" >&2
-  "$LIGHTHOUSE" "http://$BIND$page" --quiet --output=json --output-path="$OUT/$(printf '%02d' "$i").json" \
-    --only-categories=performance,accessibility,best-practices,seo \
-    --chrome-flags="--headless=new --no-sandbox" >/dev/null
+  for attempt in 1 2 3; do  # on a busy machine Chrome now and then loses the trace (NO_NAVSTART): run again
+    "$LIGHTHOUSE" "http://$BIND$page" --quiet --output=json --output-path="$OUT/$(printf '%02d' "$i").json" \
+      --only-categories=performance,accessibility,best-practices,seo \
+      --chrome-flags="--headless=new --no-sandbox" >/dev/null && break
+    [ "$attempt" -lt 3 ] || { echo "Lighthouse failed three times on $page" >&2; exit 1; }
+  done
 done
 
 echo

@@ -37,7 +37,7 @@ SOURCE = ROOT / "static" / "krds" / "fonts"
 FONTS = {400: "PretendardGOV-Regular.subset.woff2", 700: "PretendardGOV-Bold.subset.woff2"}
 OUT_FONTS = ROOT / "static" / "fonts"
 OUT_CSS = ROOT / "static" / "css" / "fonts.css"
-CHUNK = 100
+CHUNK = 300
 FAMILY = "Pretendard GOV"
 
 # Google Fonts' "latin" unicode-range.
