@@ -9,8 +9,10 @@ Reads static/krds/fonts/PretendardGOV-{Regular,Bold}.subset.woff2 (as scripts/ve
 - ``ko-0``: the Hangul of the language switcher (settings.LANGUAGES: "한국어"), shown on every page.
 - ``ko-1`` ... ``ko-N``: the other characters the site's text uses (the Korean interface catalogue, the
   shipped fixtures, Hangul in templates and code), most frequent first (the interface's counted 20 times,
-  since every Korean page shows it), ``CHUNK`` to a slice: an English page naming a Korean city loads a
-  few of them, a Korean page most.
+  since every Korean page shows it), ``CHUNK`` to a slice (two today): a Korean page needs both, an
+  English page naming a Korean city one or both. Not smaller: every font file that arrives makes the
+  browser lay the page out again, and with slices of 100 a Korean page fetched 18 files and spent
+  300-1,300 ms of Lighthouse's total blocking time doing so (bench/README.md, Lighthouse).
 - ``rest``: every other character the font has, for text staff write later: loaded only by a page that
   has one of them.
 
