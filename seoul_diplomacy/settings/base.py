@@ -74,6 +74,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Gzip for anonymous public pages only (BREACH: seoul_diplomacy/compression.py); inside whitenoise, whose
+    # static files come precompressed, and inside the page cache, which keys on whether the client takes gzip
+    # and so stores each encoding once, compressed once.
+    "seoul_diplomacy.compression.PublicGZipMiddleware",
     "seoul_diplomacy.middleware.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
