@@ -23,7 +23,7 @@ class CityAdmin(PublishableAdmin):
     autocomplete_fields = ["country"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": (("name", "name_ko"), "slug", "place_type", "country", ("status", "go_live_at"))}),
+        (None, {"fields": (("name", "name_ko"), "slug", "place_type", "country", "status", "go_live_at")}),
         (_("Relationship with Seoul"), {"fields": ("relationship", "relationship_year")}),
         (_("Location"), {"fields": ("latitude", "longitude", "coordinates_approximate")}),
         PROVENANCE_FIELDSET,
@@ -94,7 +94,7 @@ class CaseAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "as_of"
     fieldsets = [
-        (None, {"fields": (("title", "title_ko"), "slug", ("summary", "summary_ko"), ("status", "go_live_at"))}),
+        (None, {"fields": (("title", "title_ko"), "slug", ("summary", "summary_ko"), "status", "go_live_at")}),
         (_("Classification"), {"fields": ("sector", "category", "kind", "verification")}),
         (_("Where and when"), {"fields": ("country", "cities", "year_start", "year_end")}),
         PROVENANCE_FIELDSET,

@@ -44,7 +44,8 @@ class RankingResultAdmin(PublishableAdmin):
                     "scope",
                     "rank",
                     "cities_ranked",
-                    ("status", "go_live_at"),
+                    "status",
+                    "go_live_at",
                 )
             },
         ),
@@ -76,7 +77,8 @@ class HostedOrganizationAdmin(PublishableAdmin):
                     "field",
                     "year_in_seoul",
                     "url",
-                    ("status", "go_live_at"),
+                    "status",
+                    "go_live_at",
                 )
             },
         ),
