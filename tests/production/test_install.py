@@ -201,3 +201,7 @@ def test_the_locks_pin_what_pyproject_asks_with_hashes_and_one_version_everywher
         assert {name: dev[name] for name in lock} == lock
     assert not {"pytest", "playwright", "ruff", "pytest-django", "pytest-xdist"} & (set(runtime) | set(sentry))
     assert "sentry-sdk" in sentry and "sentry-sdk" not in runtime
+    # The installer's own lock: the uv that requirements/uv.in names, with its hashes.
+    uv_asked = asked([(ROOT / "requirements" / "uv.in").read_text().split("#")[0].strip()])
+    uv = pins("uv.txt")
+    assert {name: uv[name][0] for name in uv_asked} == uv_asked and all(hashes for _, hashes in uv.values())
