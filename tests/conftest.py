@@ -61,10 +61,8 @@ def shipped_rows(django_db_setup, django_db_blocker):
     return [(model, table) for model, table in rows if table]
 
 
-@pytest.fixture
-def shipped_data(db, shipped_rows):
-    """The whole shipped data set, as ``loaddata`` of the fixtures gives it (raw rows, no history), written
-    with one bulk insert per table from the rows read once per test process (``shipped_rows``)."""
+def write_rows(shipped_rows):
+    """Write the rows read by ``shipped_rows``: one bulk insert per table."""
     for model, rows in shipped_rows:
         model._base_manager.bulk_create([copy.copy(row) for row in rows])
     content_changed()  # as loaddata's saves would: what was cached for other data is stale
@@ -75,95 +73,136 @@ def shipped_data(db, shipped_rows):
                 cursor.execute(statement)
 
 
+def delete_rows(shipped_rows):
+    """Empty the tables ``write_rows`` wrote (the last written first), leaving every other table as it was."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, _rows in reversed(shipped_rows):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+    content_changed()
+
+
+@pytest.fixture
+def shipped_data(db, shipped_rows):
+    """The whole shipped data set, as ``loaddata`` of the fixtures gives it (raw rows, no history), written
+    with one bulk insert per table from the rows read once per test process (``shipped_rows``)."""
+    write_rows(shipped_rows)
+
+
+# Factories: plain functions, so that data a module's tests share can be written once (``module_transaction``);
+# each is also a fixture, ``make_<name>``, which gives a test database access.
+
+
+def create_country(code="TH", name=None, region=Region.SOUTHEAST_ASIA, **fields):
+    country, _ = Country.objects.get_or_create(
+        code=code,
+        defaults=korean_twin({"name": name or f"Country {code}", "region": region, **fields}, "name"),
+    )
+    return country
+
+
+def create_sector(slug=None, **fields):
+    number = next(_sequence)
+    slug = slug or f"sector-{number}"
+    defaults = {"name": slug.replace("-", " ").title(), "order": number, **provenance(), **fields}
+    korean_twin(defaults, "name")
+    return Sector.objects.get_or_create(slug=slug, defaults=defaults)[0]
+
+
+def create_category(slug=None, sector=None, **fields):
+    slug = slug or f"category-{next(_sequence)}"
+    fields.setdefault("name", slug.replace("-", " ").title())
+    korean_twin(fields, "name")
+    return CaseCategory.objects.create(slug=slug, sector=sector or create_sector(), **fields)
+
+
+def create_city(slug=None, country=None, status=Status.PUBLISHED, **fields):
+    slug = slug or f"city-{next(_sequence)}"
+    fields.setdefault("name", slug.replace("-", " ").title())
+    korean_twin(fields, "name")
+    return City.objects.create(slug=slug, country=country or create_country(), status=status, **provenance(**fields))
+
+
+def create_case(slug=None, sector=None, country=None, cities=(), status=Status.PUBLISHED, **fields):
+    slug = slug or f"case-{next(_sequence)}"
+    fields.setdefault("title", slug.replace("-", " ").title())
+    fields.setdefault("kind", WorkKind.CONSULTING)
+    korean_twin(fields, "title")
+    case = Case.objects.create(
+        slug=slug,
+        sector=sector or create_sector("transportation"),
+        country=country or create_country(),
+        status=status,
+        **provenance(**fields),
+    )
+    case.cities.set(cities)
+    return case
+
+
+def create_result(index_slug="gpci", edition=2016, scope="world", rank=6, status=Status.PUBLISHED, **fields):
+    index, _ = RankingIndex.objects.get_or_create(
+        slug=index_slug,
+        defaults={"name": f"Index {index_slug}", "name_ko": f"지수 {index_slug}", "publisher": "Publisher"},
+    )
+    return RankingResult.objects.create(
+        index=index, edition=edition, scope=scope, rank=rank, status=status, **provenance(**fields)
+    )
+
+
+def create_organization(slug=None, field=OrganizationField.CITY_NETWORKS, status=Status.PUBLISHED, **fields):
+    slug = slug or f"org-{next(_sequence)}"
+    fields.setdefault("name", slug.upper())
+    korean_twin(fields, "name")
+    return HostedOrganization.objects.create(slug=slug, field=field, status=status, **provenance(**fields))
+
+
 @pytest.fixture
 def make_country(db):
-    def make(code="TH", name=None, region=Region.SOUTHEAST_ASIA, **fields):
-        country, _ = Country.objects.get_or_create(
-            code=code,
-            defaults=korean_twin({"name": name or f"Country {code}", "region": region, **fields}, "name"),
-        )
-        return country
-
-    return make
+    return create_country
 
 
 @pytest.fixture
 def make_sector(db):
-    def make(slug=None, **fields):
-        number = next(_sequence)
-        slug = slug or f"sector-{number}"
-        defaults = {"name": slug.replace("-", " ").title(), "order": number, **provenance(), **fields}
-        korean_twin(defaults, "name")
-        return Sector.objects.get_or_create(slug=slug, defaults=defaults)[0]
-
-    return make
+    return create_sector
 
 
 @pytest.fixture
-def make_category(db, make_sector):
-    def make(slug=None, sector=None, **fields):
-        slug = slug or f"category-{next(_sequence)}"
-        fields.setdefault("name", slug.replace("-", " ").title())
-        korean_twin(fields, "name")
-        return CaseCategory.objects.create(slug=slug, sector=sector or make_sector(), **fields)
-
-    return make
+def make_category(db):
+    return create_category
 
 
 @pytest.fixture
-def make_city(db, make_country):
-    def make(slug=None, country=None, status=Status.PUBLISHED, **fields):
-        slug = slug or f"city-{next(_sequence)}"
-        fields.setdefault("name", slug.replace("-", " ").title())
-        korean_twin(fields, "name")
-        return City.objects.create(slug=slug, country=country or make_country(), status=status, **provenance(**fields))
-
-    return make
+def make_city(db):
+    return create_city
 
 
 @pytest.fixture
-def make_case(db, make_sector, make_country):
-    def make(slug=None, sector=None, country=None, cities=(), status=Status.PUBLISHED, **fields):
-        slug = slug or f"case-{next(_sequence)}"
-        fields.setdefault("title", slug.replace("-", " ").title())
-        fields.setdefault("kind", WorkKind.CONSULTING)
-        korean_twin(fields, "title")
-        case = Case.objects.create(
-            slug=slug,
-            sector=sector or make_sector("transportation"),
-            country=country or make_country(),
-            status=status,
-            **provenance(**fields),
-        )
-        case.cities.set(cities)
-        return case
-
-    return make
+def make_case(db):
+    return create_case
 
 
 @pytest.fixture
 def make_result(db):
-    def make(index_slug="gpci", edition=2016, scope="world", rank=6, status=Status.PUBLISHED, **fields):
-        index, _ = RankingIndex.objects.get_or_create(
-            slug=index_slug,
-            defaults={"name": f"Index {index_slug}", "name_ko": f"지수 {index_slug}", "publisher": "Publisher"},
-        )
-        return RankingResult.objects.create(
-            index=index, edition=edition, scope=scope, rank=rank, status=status, **provenance(**fields)
-        )
-
-    return make
+    return create_result
 
 
 @pytest.fixture
 def make_organization(db):
-    def make(slug=None, field=OrganizationField.CITY_NETWORKS, status=Status.PUBLISHED, **fields):
-        slug = slug or f"org-{next(_sequence)}"
-        fields.setdefault("name", slug.upper())
-        korean_twin(fields, "name")
-        return HostedOrganization.objects.create(slug=slug, field=field, status=status, **provenance(**fields))
+    return create_organization
 
-    return make
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """Data that the tests of a module share, as Django's ``setUpTestData``: a fixture written through this
+    one (module-scoped, under ``django_db_blocker.unblock()``) writes inside a transaction that stays open
+    while the module's tests run and is rolled back after the last; each test (``db``) runs in a savepoint
+    inside it. Not for tests that need transactional access (``live_server``, ``transactional_db``)."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -11,7 +11,10 @@
 Data: ``live_server`` makes pytest-django use transactional database access (the server thread must
 see committed rows), so each test loads what it needs (the ``shipped_data`` fixture of tests/conftest.py
 works) and the database is emptied after it, rows made by data migrations included (see
-test_editor_workflow.restore_roles for the Editors and Publishers groups).
+test_editor_workflow.restore_roles for the Editors and Publishers groups). A module whose tests only
+read the shipped data (accessibility, the phone layout) overrides ``site_url`` with
+``published_site_url`` and ``context`` with ``shared_context`` instead: the data is written once for the
+module and served by a second live server, and the module's pages share one browser context.
 """
 
 import functools
@@ -19,6 +22,9 @@ import os
 from pathlib import Path
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
+
+from tests.conftest import delete_rows, write_rows
 
 # Playwright's sync API runs an asyncio event loop in the test's thread, and Django then refuses ORM
 # calls made from that thread (SynchronousOnlyOperation). The tests make them between browser actions,
@@ -77,16 +83,28 @@ class BrowserLog:
         self.site_url = site_url.rstrip("/") + "/"
         self.urls = []
         self.errors = []
-        self.watched = set()
+        self.listeners = {}  # id(context) -> (context, [(event, handler)])
 
     def watch(self, context):
-        """Record every request and page error of ``context`` (a BrowserContext: all its pages)."""
-        if id(context) not in self.watched:
-            self.watched.add(id(context))
-            context.on("request", lambda request: self.urls.append(request.url))
-            context.on("console", self.console)
-            context.on("weberror", lambda error: self.errors.append(f"uncaught exception: {error.error}"))
+        """Record every request and page error of ``context`` (a BrowserContext: all its pages) until
+        ``unwatch()``."""
+        if id(context) not in self.listeners:
+            listeners = [
+                ("request", lambda request: self.urls.append(request.url)),
+                ("console", self.console),
+                ("weberror", lambda error: self.errors.append(f"uncaught exception: {error.error}")),
+            ]
+            for event, handler in listeners:
+                context.on(event, handler)
+            self.listeners[id(context)] = (context, listeners)
         return context
+
+    def unwatch(self):
+        """Stop recording: a context shared by the tests of a module (``shared_context``) outlives the test."""
+        for context, listeners in self.listeners.values():
+            for event, handler in listeners:
+                context.remove_listener(event, handler)
+        self.listeners.clear()
 
     def console(self, message):
         if message.type == "error" and "Content Security Policy" in message.text:
@@ -97,10 +115,11 @@ class BrowserLog:
 
 
 @pytest.fixture
-def browser_log(live_server):
+def browser_log(site_url):
     """Checked when the test ends: no request left the site, and no page broke its policy or threw."""
-    log = BrowserLog(live_server.url)
+    log = BrowserLog(site_url)
     yield log
+    log.unwatch()
     outside = log.outside()
     assert not outside, "No request may leave the site, but the browser asked for:\n" + "\n".join(
         f"  {url}" for url in dict.fromkeys(outside)
@@ -121,15 +140,52 @@ def new_context(new_context, browser_log):
 @pytest.fixture
 def page(page, browser_log):
     """pytest-playwright's page, its requests recorded (it comes from ``new_context`` above; watching
-    its context again here keeps the check when a test overrides ``context``)."""
+    its context again here keeps the check when a test overrides ``context``), closed after the test."""
     browser_log.watch(page.context)
-    return page
+    yield page
+    page.close()
 
 
 @pytest.fixture
 def site_url(live_server):
-    """The live server's address without the trailing slash; paths are appended to it."""
+    """The live server's address without the trailing slash; paths are appended to it. A module whose tests
+    only read the shipped data overrides it with ``published_site_url``."""
     return live_server.url.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def reading_server(django_db_setup):
+    """A second live server, for the modules whose tests only read: unlike ``live_server`` it does not make
+    each test empty the database afterwards (pytest-django's transactional access)."""
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def published_site(reading_server, shipped_rows, django_db_blocker):
+    """The shipped data, committed once for the whole module and served by ``reading_server``; the tables
+    are emptied when the module ends. Each test still runs in a transaction that is rolled back (``db``)."""
+    with django_db_blocker.unblock():
+        write_rows(shipped_rows)
+    yield reading_server.url.rstrip("/")
+    with django_db_blocker.unblock():
+        delete_rows(shipped_rows)
+
+
+@pytest.fixture
+def published_site_url(published_site, db):
+    """``site_url`` for a module whose tests only read the shipped data (see ``published_site``)."""
+    return published_site
+
+
+@pytest.fixture(scope="module")
+def shared_context(browser, browser_context_args):
+    """One browser context for the tests of a module that only read, each test on a page of its own: the
+    static files the first page fetched come from the browser's cache afterwards, as for a visitor."""
+    context = browser.new_context(**browser_context_args)
+    yield context
+    context.close()
 
 
 @functools.cache

@@ -10,11 +10,21 @@ pytestmark = pytest.mark.browser
 WIDTHS = {"360": PHONE, "1280": DESKTOP}
 
 
+@pytest.fixture
+def site_url(published_site_url):
+    return published_site_url
+
+
+@pytest.fixture
+def context(shared_context):
+    return shared_context
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(
     ("path", "status"), [pytest.param(path, status, id=name) for name, path, status in PUBLIC_PAGES]
 )
-def test_no_axe_violations(page, site_url, shipped_data, path, status, width):
+def test_no_axe_violations(page, site_url, path, status, width):
     page.set_viewport_size(WIDTHS[width])
     response = page.goto(site_url + path)
     assert response.status == status, f"{path} answered {response.status}"

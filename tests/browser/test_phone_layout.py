@@ -38,6 +38,16 @@ FIRST_RESULT_WITHIN = 1000  # px from the top of the page
 
 
 @pytest.fixture
+def site_url(published_site_url):
+    return published_site_url
+
+
+@pytest.fixture
+def context(shared_context):
+    return shared_context
+
+
+@pytest.fixture
 def phone(page):
     page.set_viewport_size(PHONE)
     return page
@@ -45,7 +55,7 @@ def phone(page):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", ["cases", "cities"])
-def test_first_result_starts_within_1000_px_with_the_filters_closed(phone, site_url, shipped_data, name, language):
+def test_first_result_starts_within_1000_px_with_the_filters_closed(phone, site_url, name, language):
     path, rows = LISTS[name]
     phone.goto(site_url + LANGUAGES[language] + path)
     disclosure = phone.locator("details.filter-disclosure")
@@ -59,7 +69,7 @@ def test_first_result_starts_within_1000_px_with_the_filters_closed(phone, site_
 
 
 @pytest.mark.parametrize("name", LISTS)
-def test_the_filters_are_open_beside_the_results_on_a_wide_screen(page, site_url, shipped_data, name):
+def test_the_filters_are_open_beside_the_results_on_a_wide_screen(page, site_url, name):
     page.set_viewport_size(DESKTOP)
     path, rows = LISTS[name]
     page.goto(site_url + path)
@@ -74,7 +84,7 @@ def test_the_filters_are_open_beside_the_results_on_a_wide_screen(page, site_url
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_no_page_scrolls_sideways_at_360_px(phone, site_url, shipped_data, name, language):
+def test_no_page_scrolls_sideways_at_360_px(phone, site_url, name, language):
     path = LANGUAGES[language] + PAGE_TYPES[name]
     response = phone.goto(site_url + path)
     assert response.status == 200
@@ -85,7 +95,7 @@ def test_no_page_scrolls_sideways_at_360_px(phone, site_url, shipped_data, name,
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_column_of_the_cases_table_is_shown_with_its_name(phone, site_url, shipped_data, language):
+def test_every_column_of_the_cases_table_is_shown_with_its_name(phone, site_url, language):
     phone.goto(site_url + LANGUAGES[language] + "/cases/")
     first = phone.locator(".case-table tbody tr").first
     labels = first.locator("td").evaluate_all(
@@ -98,7 +108,7 @@ def test_every_column_of_the_cases_table_is_shown_with_its_name(phone, site_url,
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], "a cell is outside the screen"
 
 
-def test_english_words_are_not_broken_and_korean_keeps_its_words(phone, site_url, shipped_data):
+def test_english_words_are_not_broken_and_korean_keeps_its_words(phone, site_url):
     phone.goto(site_url + "/")
     breaks = phone.evaluate(
         "() => [...document.querySelectorAll('.nuri-txt, #krds-footer .info-cs li')].map("
@@ -117,7 +127,7 @@ def test_english_words_are_not_broken_and_korean_keeps_its_words(phone, site_url
 @pytest.mark.parametrize(
     "path", ["/cases/", "/cases/?sector=transportation&year_from=2000", "/cities/", "/organizations/"]
 )
-def test_no_axe_violations_with_the_filters_closed_and_open(phone, site_url, shipped_data, path, language):
+def test_no_axe_violations_with_the_filters_closed_and_open(phone, site_url, path, language):
     url = site_url + LANGUAGES[language] + path
     phone.goto(url)
     expect(phone.locator(".filter-form")).to_be_hidden()
@@ -130,7 +140,7 @@ def test_no_axe_violations_with_the_filters_closed_and_open(phone, site_url, shi
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_filters_work_without_javascript(new_context, site_url, shipped_data, language):
+def test_the_filters_work_without_javascript(new_context, site_url, language):
     context = new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     page.goto(site_url + LANGUAGES[language] + "/cases/")
@@ -160,7 +170,7 @@ MARKS_UNDER_POINTER = """() => [...document.querySelectorAll('#home-map a.map-po
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_partner_on_the_map_can_be_reached_by_pointer_and_keyboard(page, site_url, shipped_data, language):
+def test_every_partner_on_the_map_can_be_reached_by_pointer_and_keyboard(page, site_url, language):
     page.set_viewport_size(DESKTOP)
     prefix = LANGUAGES[language]
     page.goto(site_url + prefix + "/")

@@ -4,9 +4,10 @@ import re
 from collections import Counter
 
 import pytest
+from django.urls import reverse
 
 from core.content import Status
-from projects.models import Case
+from projects.models import Case, Region, Relationship
 from rankings.models import HostedOrganization, OrganizationField
 
 # A filtered list whose year filter leaves out the shipped cases with no known year (issue 13).
@@ -157,3 +158,13 @@ def test_the_filters_summary_counts_the_applied_values(client, shipped_data):
     html = page(client, "/ko/cases/?sector=transportation")
     assert re.search(r'<summary class="filter-summary">.*1개 적용</span>', html, re.S)
     assert "applied" not in re.search(r"<summary.*?</summary>", page(client, "/cases/"), re.S).group(0)
+
+
+def test_city_facets_count_relationships(client, make_city, make_country):
+    usa = make_country("US", "United States", Region.NORTH_AMERICA)
+    make_city("a", country=usa, relationship=Relationship.SISTER, relationship_year=2006)
+    make_city("b", country=usa, relationship=Relationship.FRIENDSHIP, relationship_year=2006)
+    make_city("c", country=usa, relationship=Relationship.FRIENDSHIP, relationship_year=2007)
+    html = client.get(reverse("projects:city_list") + "?relationship=sister").content.decode()
+    assert '<option value="friendship">Friendship city (2)</option>' in html
+    assert '<option value="sister" selected>Sister city (1)</option>' in html

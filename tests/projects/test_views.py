@@ -3,34 +3,39 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.content import Status
-from projects.models import Case, City, Relationship, WorkKind
-from tests.conftest import provenance
+from projects.models import Relationship
+from tests.conftest import create_case, create_city, create_country, create_sector
+
+
+@pytest.fixture(scope="module", autouse=True)
+def many_cases_written(module_transaction, django_db_blocker):
+    """Every test of this module runs with these rows, written once for the module (``module_transaction``).
+    A test that needs an empty database belongs in another module."""
+    with django_db_blocker.unblock():
+        thailand = create_country("TH", "Thailand")
+        peru = create_country("PE", "Peru")
+        transport = create_sector("transportation", name="Transportation")
+        water = create_sector("waterworks", name="Waterworks")
+        bangkok = create_city(
+            "bangkok", country=thailand, name="Bangkok", relationship=Relationship.SISTER, relationship_year=2006
+        )
+        for number in range(45):
+            create_case(
+                f"transport-{number:02}",
+                title=f"Transport case {number:02}",
+                sector=transport,
+                country=thailand,
+                cities=[bangkok],
+            )
+        for number in range(5):
+            create_case(f"water-{number}", title=f"Water case {number}", sector=water, country=peru)
 
 
 @pytest.fixture
-def many_cases(make_case, make_sector, make_country, make_city):
-    thailand = make_country("TH", "Thailand")
-    peru = make_country("PE", "Peru")
-    transport = make_sector("transportation", name="Transportation")
-    water = make_sector("waterworks", name="Waterworks")
-    bangkok = make_city(
-        "bangkok", country=thailand, name="Bangkok", relationship=Relationship.SISTER, relationship_year=2006
-    )
-    for number in range(45):
-        make_case(
-            f"transport-{number:02}",
-            title=f"Transport case {number:02}",
-            sector=transport,
-            country=thailand,
-            cities=[bangkok],
-        )
-    for number in range(5):
-        make_case(f"water-{number}", title=f"Water case {number}", sector=water, country=peru)
+def many_cases(db, many_cases_written):
+    """50 published cases in two sectors and two countries, 45 of them in Bangkok."""
 
 
 def result_count(response):
@@ -163,71 +168,11 @@ def test_the_worst_queries_get_the_right_status(client, many_cases):
     assert client.get(cases + "?q=%25").status_code == 200
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-@pytest.mark.parametrize("url_name", ["projects:case_list", "projects:city_list"])
-def test_list_pages_make_the_same_number_of_queries_at_10_and_500_cases(client, url_name, make_sector, make_country):
-    sectors = [make_sector(f"sector-{n}") for n in range(3)]
-    countries = [make_country(code, f"Country {code}") for code in ("TH", "PE", "VN")]
-
-    def add_cases(start, stop):
-        """Published cities and cases, one city per case, written in bulk (no history: not what is measured)."""
-        numbers = range(start, stop)
-        cities = City.objects.bulk_create(
-            City(
-                slug=f"city-{n}",
-                name=f"City {n}",
-                country=countries[n % 3],
-                relationship=Relationship.SISTER,
-                status=Status.PUBLISHED,
-                **provenance(),
-            )
-            for n in numbers
-        )
-        cases = Case.objects.bulk_create(
-            Case(
-                slug=f"case-{n}",
-                title=f"Case {n}",
-                kind=WorkKind.CONSULTING,
-                sector=sectors[n % 3],
-                country=countries[n % 3],
-                status=Status.PUBLISHED,
-                **provenance(),
-            )
-            for n in numbers
-        )
-        Case.cities.through.objects.bulk_create(
-            Case.cities.through(case=case, city=city) for case, city in zip(cases, cities, strict=True)
-        )
-
-    add_cases(0, 10)
-    url = reverse(url_name) + "?ordering=title" * (url_name == "projects:case_list")
-    small = count_queries(client, url)
-    add_cases(10, 500)
-    assert count_queries(client, url) == small
-    assert count_queries(client, reverse(url_name) + "?country=TH&country=PE") == count_queries(
-        client, reverse(url_name) + "?country=TH&country=PE&page=2"
-    )
-
-
 def test_city_page_lists_its_cases(client, many_cases):
     response = client.get(reverse("projects:city_detail", args=["bangkok"]))
     assert response.status_code == 200
     assert len(response.context["cases"]) == 45
     assert "Sister city" in response.content.decode()
-
-
-def test_sector_page_shows_declared_and_documented_counts(client, make_sector, make_case):
-    sector = make_sector("transportation", name="Transportation", declared_case_count=22)
-    make_case("one", sector=sector)
-    make_case("two", sector=sector)
-    html = client.get(sector.get_absolute_url()).content.decode()
-    assert re.search(r"Cases declared by SMG</dt><dd>22</dd>", html)
-    assert re.search(r"Cases documented here</dt><dd>2</dd>", html)
 
 
 def test_pagination_shows_a_window_of_pages_not_every_page(client, many_cases, monkeypatch):
