@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Test time (issue 10): the suite as `make test` runs it (SQLite, pytest -n 2, browser tests included) at the
+# start of the round and now, in one sitting on this machine, one run after the other:
+#
+#   1. the start's suite (START, a commit; checked out in a temporary worktree, run with this .venv);
+#   2. today's tests that the start also had, matched by name (a test that moved to another module
+#      keeps its name), so that the two runs do the same work;
+#   3. today's whole suite.
+#
+# Each run prints pytest's 15 slowest steps; the table at the end gives wall time, test count and the
+# ratio of each run to the start's. Run `make install browser-deps messages` first.
+#
+#   bash bench/test_time.sh                 # START=4bc3403 (the round's start), WORKERS=2 (as make test)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+START=${START:-4bc3403}
+WORKERS=${WORKERS:-2}
+PYTHON=$PWD/.venv/bin/python
+WORK=$(mktemp -d -t seoul-test-time-XXXX)
+trap 'git worktree remove --force "$WORK/start" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+
+git worktree add --quiet --detach "$WORK/start" "$START"
+ln -s "$PWD/.venv" "$WORK/start/.venv"
+ln -s "$PWD/node_modules" "$WORK/start/node_modules"
+msgfmt --check-format -o "$WORK/start/locale/ko/LC_MESSAGES/django.mo" "$WORK/start/locale/ko/LC_MESSAGES/django.po"
+
+collect() { (cd "$1" && "$PYTHON" -m pytest --collect-only -q -p no:xdist 2>/dev/null | grep '::' || true); }
+collect "$WORK/start" >"$WORK/start.ids"
+collect "$PWD" >"$WORK/now.ids"
+"$PYTHON" - "$WORK/start.ids" "$WORK/now.ids" "$WORK/same.ids" <<'EOF'
+import sys
+
+start, now, same = sys.argv[1:]
+name = lambda test: test.split("::")[-1]  # noqa: E731  (function name and parameters)
+names = {name(line.strip()) for line in open(start) if line.strip()}
+kept = [line.strip() for line in open(now) if line.strip() and name(line.strip()) in names]
+open(same, "w").write("\n".join(kept) + "\n")
+EOF
+
+declare -A SECONDS_OF TESTS_OF
+run() {  # label, directory, pytest arguments...
+  local label=$1 dir=$2
+  shift 2
+  echo "== $label (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  local began=$EPOCHREALTIME
+  (cd "$dir" && "$PYTHON" -m pytest -n "$WORKERS" -q --durations=15 "$@" 2>&1) | tee "$WORK/$label.log" |
+    sed -n '/slowest 15/,$p'
+  SECONDS_OF[$label]=$("$PYTHON" -c "print($EPOCHREALTIME - $began)")
+  TESTS_OF[$label]=$(grep -Eo '[0-9]+ passed' "$WORK/$label.log" | tail -1 | cut -d' ' -f1)
+}
+
+run start "$WORK/start"
+run same "$PWD" "@$WORK/same.ids"
+run now "$PWD"
+
+echo
+echo "Machine: $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg); start = $START, now = $(git rev-parse --short HEAD)"
+printf '%-44s | %6s | %7s | %s\n' "run" "passed" "wall s" "to the start"
+for label in start same now; do
+  case $label in
+    start) title="the start's suite" ;;
+    same) title="today's tests the start had ($(wc -l <"$WORK/same.ids") ids)" ;;
+    now) title="today's whole suite" ;;
+  esac
+  printf '%-44s | %6s | %7.1f | %.2f\n' "$title" "${TESTS_OF[$label]}" "${SECONDS_OF[$label]}" \
+    "$("$PYTHON" -c "print(${SECONDS_OF[$label]} / ${SECONDS_OF[start]})")"
+done
