@@ -483,13 +483,10 @@ def rebuild_all():
     return total
 
 
-class TrigramIndex(Operation):
-    """A GIN trigram index on a model's ``search_text`` (with the pg_trgm extension) on PostgreSQL only.
-
-    A migration operation rather than a ``GinIndex`` in ``Meta.indexes``: SQLite has no GIN, and the
-    site runs on SQLite too (``make run``). The model state does not change, so ``makemigrations`` sees
-    nothing to do on either database.
-    """
+class PostgresOnlyOperation(Operation):
+    """A migration operation on a model's table that does its work on PostgreSQL only (``forwards``,
+    ``backwards``) and leaves the model state as it is: SQLite has no GIN, and the site runs on SQLite too
+    (``make run``). With the state unchanged, ``makemigrations`` sees nothing to do on either database."""
 
     reduces_to_sql = False
     reversible = True
@@ -502,9 +499,28 @@ class TrigramIndex(Operation):
         pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        model = to_state.apps.get_model(app_label, self.model_name)
+        if schema_editor.connection.vendor == "postgresql":
+            self.forwards(schema_editor, to_state.apps.get_model(app_label, self.model_name))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            self.backwards(schema_editor, from_state.apps.get_model(app_label, self.model_name))
+
+    def forwards(self, schema_editor, model):  # pragma: no cover - every operation defines it
+        raise NotImplementedError
+
+    def backwards(self, schema_editor, model):  # pragma: no cover - every operation defines it
+        raise NotImplementedError
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {"model_name": self.model_name, "name": self.name}
+
+
+class TrigramIndex(PostgresOnlyOperation):
+    """A GIN trigram index on a model's ``search_text`` (with the pg_trgm extension) on PostgreSQL only: a
+    migration operation rather than a ``GinIndex`` in ``Meta.indexes``, which SQLite could not build."""
+
+    def forwards(self, schema_editor, model):
         quote = schema_editor.quote_name
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.execute(
@@ -512,15 +528,11 @@ class TrigramIndex(Operation):
             f"USING gin ({quote('search_text')} gin_trgm_ops)"
         )
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(self.name)}")
+    def backwards(self, schema_editor, model):
+        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(self.name)}")
 
     def describe(self):
         return f"Trigram index {self.name} on {self.model_name}.search_text (PostgreSQL only)"
-
-    def deconstruct(self):
-        return self.__class__.__name__, [], {"model_name": self.model_name, "name": self.name}
 
 
 # The words of a ``search_text`` as a tsvector: every word, and the words of the names and of the description
@@ -538,28 +550,14 @@ $$
 """
 
 
-class WordIndex(Operation):
+class WordIndex(PostgresOnlyOperation):
     """On PostgreSQL only: a ``search_words`` column, ``search_words_v1(search_text)`` stored (a generated
     column: PostgreSQL keeps it current on every write of ``search_text``, bulk ones included), with a GIN
     index. Stored rather than an index on the expression: making the words costs some 30 µs a row, which a
     query that checks rows one by one (a page read in title order) would pay for each. Nothing on SQLite,
-    which has no GIN (``make run``). The model state does not change (Django never reads the column), so
-    ``makemigrations`` sees nothing to do on either database."""
+    which has no GIN (``make run``); Django never reads the column."""
 
-    reduces_to_sql = False
-    reversible = True
-
-    def __init__(self, model_name, name):
-        self.model_name = model_name
-        self.name = name
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        model = to_state.apps.get_model(app_label, self.model_name)
+    def forwards(self, schema_editor, model):
         quote = schema_editor.quote_name
         table, column = quote(model._meta.db_table), quote(WORDS_COLUMN)
         schema_editor.execute(WORDS_FUNCTION_SQL)
@@ -569,30 +567,23 @@ class WordIndex(Operation):
         )
         schema_editor.execute(f"CREATE INDEX {quote(self.name)} ON {table} USING gin ({column})")
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            model = from_state.apps.get_model(app_label, self.model_name)
-            quote = schema_editor.quote_name
-            schema_editor.execute(f"DROP INDEX IF EXISTS {quote(self.name)}")
-            schema_editor.execute(
-                f"ALTER TABLE {quote(model._meta.db_table)} DROP COLUMN IF EXISTS {quote(WORDS_COLUMN)}"
-            )
+    def backwards(self, schema_editor, model):
+        quote = schema_editor.quote_name
+        schema_editor.execute(f"DROP INDEX IF EXISTS {quote(self.name)}")
+        schema_editor.execute(f"ALTER TABLE {quote(model._meta.db_table)} DROP COLUMN IF EXISTS {quote(WORDS_COLUMN)}")
 
     def describe(self):
         return f"Word column and index {self.name} on {self.model_name} (PostgreSQL only)"
-
-    def deconstruct(self):
-        return self.__class__.__name__, [], {"model_name": self.model_name, "name": self.name}
 
 
 class DropTrigramIndex(TrigramIndex):
     """The trigram index of migration 0010 taken away again (the search reads ``WordIndex`` now)."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        super().database_backwards(app_label, schema_editor, from_state, to_state)
+    def forwards(self, schema_editor, model):
+        super().backwards(schema_editor, model)
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        super().database_forwards(app_label, schema_editor, from_state, to_state)
+    def backwards(self, schema_editor, model):
+        super().forwards(schema_editor, model)
 
     def describe(self):
         return f"Drop trigram index {self.name} on {self.model_name}.search_text (PostgreSQL only)"
