@@ -24,6 +24,7 @@ Models keep the column current in ``save()`` (``Searchable``); bulk writers (the
 call ``refresh()`` or ``changed()``. The words column follows ``search_text`` by itself (a generated column).
 """
 
+import contextlib
 import copy
 import json
 import re
@@ -230,7 +231,7 @@ def ranking_of(queryset):
     return annotation, order[1:]
 
 
-WINDOW = 1000  # the rows of a score level looked for among the first rows of the list's order
+WINDOW = 1000  # the first rows of the list's order, where every score level is looked for first
 
 
 def ordered_keys(queryset, item, count=None):
@@ -241,10 +242,11 @@ def ordered_keys(queryset, item, count=None):
     page is read a score at a time instead (``score_levels``), best first, until the slice is full; the
     levels past it are not read at all (with ``WINDOW`` matches or fewer, all of them are ranked at once).
     Each level (``level_keys``) is looked for first among the first ``WINDOW`` rows of the list in the rest
-    of its order (e.g. title, then slug), read from that order's index: a level that holds many rows (every
-    case has "seoul" in its summary) fills a page there. A level that does not is read from the word index
-    and sorted (the rows of "상수도" are the waterworks cases, whose titles all sort late: looking for them in
-    title order would read half the table)."""
+    of its order (e.g. title, then slug), read once for every level from that order's index
+    (``FirstRows``): a level that holds many rows (every case has "seoul" in its summary) fills a page
+    there. A level that does not is read from the word index and sorted (the rows of "상수도" are the
+    waterworks cases, whose titles all sort late: looking for them in title order would read half the
+    table)."""
     start, stop = item.start or 0, item.stop
     ranking = ranking_of(queryset) if stop is not None else None
     if ranking is None or not uses_word_index(connections[queryset.db]) or len(ranking[0].words) > RANKED_WORDS_MAX:
@@ -253,15 +255,16 @@ def ordered_keys(queryset, item, count=None):
         few = count < WINDOW  # (the search page gives WINDOW for an estimated count: read by levels)
     else:
         few = estimate(queryset) < SURELY_MORE * WINDOW and capped_count(queryset, WINDOW) <= WINDOW
-    if few:
-        # few matches: rank them all at once
+    if few or without_words(queryset) is None:
+        # few matches (or a condition the levels cannot replace): rank them all at once
         return list(queryset.values_list("pk", flat=True)[item])
-    annotation, rest = ranking
+    annotation = ranking[0]
+    first_rows = FirstRows(queryset)
     keys = []
     for total, level in zip(score_totals(annotation.words), score_levels(annotation.words), strict=True):
         if len(keys) >= stop:
             break
-        keys += level_keys(queryset, annotation, rest, total, level, stop - len(keys))
+        keys += level_keys(queryset, first_rows, total, level, stop - len(keys))
     return keys[start:stop]
 
 
@@ -269,20 +272,51 @@ def score_totals(words_):
     return list(range(3 * len(words_), len(words_) - 1, -1))
 
 
-def level_keys(queryset, annotation, rest, total, level, wanted):
-    """The first ``wanted`` keys, in the order ``rest``, of the rows of ``queryset`` whose score is ``total``
-    (``level``: the tsquery of those rows)."""
-    every_row = without_words(queryset)
-    if every_row is not None:
-        window = every_row.order_by(*rest).values("pk")[:WINDOW]
-        relevance_ = Relevance(annotation.words, annotation.column)
-        scored = every_row.filter(pk__in=window).alias(score=relevance_).filter(has_every_word(annotation), score=total)
-        keys = list(scored.order_by(*rest).values_list("pk", flat=True)[:wanted])
-        if len(keys) == wanted:  # the first ``wanted`` of the level all lie in the window
-            return keys
-    with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
-        cursor.execute("SET LOCAL enable_indexscan = off")  # the level's rows from the word index, then sorted
-        return list(narrowed(queryset, level, annotation.column).order_by(*rest).values_list("pk", flat=True)[:wanted])
+def level_keys(queryset, first_rows, total, level, wanted):
+    """The first ``wanted`` keys, in the list's order, of the rows of ``queryset`` whose score is ``total``
+    (``level``: the tsquery of those rows): from the list's first rows when they hold that many, else from
+    the word index, sorted."""
+    keys = first_rows.keys(total)
+    if len(keys) >= wanted:
+        return keys[:wanted]
+    # Off the title index: the planner would walk it, taking the level's rows to be spread evenly through
+    # the titles, and off the sequential scan, which it takes for a level it guesses large.
+    with planner_without(queryset.db, "indexscan", "seqscan"):
+        rows = narrowed(queryset, level, first_rows.annotation.column)
+        return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
+
+
+class FirstRows:
+    """The search's rows among the first ``WINDOW`` rows of its list in the rest of its order (after
+    relevance), with their scores: one walk of that order's index, read once for every score level."""
+
+    def __init__(self, queryset):
+        self.annotation, self.rest = ranking_of(queryset)
+        self.every_row = without_words(queryset)  # the list without the search's condition
+        self.scored = None  # [(key, score)] of the rows holding every word, in order, once read
+
+    def keys(self, total):
+        """The keys of the rows scoring ``total`` among the first ``WINDOW`` rows, in order."""
+        if self.scored is None:
+            self.scored = self.read()
+        return [key for key, score in self.scored if score == total]
+
+    def read(self):
+        # Every row of the window comes back, scored 0 unless it holds every word: the words are checked on
+        # the rows the walk reads, rather than on the window's rows read a second time by key.
+        words_, column = self.annotation.words, self.annotation.column
+        score = models.Case(models.When(has_every_word(self.annotation), then=Relevance(words_, column)), default=0)
+        window = self.every_row.order_by(*self.rest).annotate(search_score=score)
+        return [(key, score) for key, score in window.values_list("pk", "search_score")[:WINDOW] if score]
+
+
+@contextlib.contextmanager
+def planner_without(using, *methods):
+    """A transaction in which PostgreSQL's planner does not use ``methods`` ("seqscan", "indexscan"...)."""
+    settings = ", ".join(f"set_config('enable_{method}', 'off', true)" for method in methods)
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {settings}")
+        yield
 
 
 def has_every_word(annotation):
@@ -341,9 +375,7 @@ def capped_count(queryset, cap):
     capped = queryset.order_by()[: cap + 1]
     if not uses_word_index(connections[queryset.db]) or words_condition(queryset.query.where) is None:
         return capped.count()
-    with transaction.atomic(using=queryset.db), connections[queryset.db].cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
+    with planner_without(queryset.db, "seqscan", "indexscan"):
         return capped.count()
 
 
@@ -451,13 +483,10 @@ def rebuild_all():
     return total
 
 
-class TrigramIndex(Operation):
-    """A GIN trigram index on a model's ``search_text`` (with the pg_trgm extension) on PostgreSQL only.
-
-    A migration operation rather than a ``GinIndex`` in ``Meta.indexes``: SQLite has no GIN, and the
-    site runs on SQLite too (``make run``). The model state does not change, so ``makemigrations`` sees
-    nothing to do on either database.
-    """
+class PostgresOnlyOperation(Operation):
+    """A migration operation on a model's table that does its work on PostgreSQL only (``forwards``,
+    ``backwards``) and leaves the model state as it is: SQLite has no GIN, and the site runs on SQLite too
+    (``make run``). With the state unchanged, ``makemigrations`` sees nothing to do on either database."""
 
     reduces_to_sql = False
     reversible = True
@@ -470,9 +499,28 @@ class TrigramIndex(Operation):
         pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        model = to_state.apps.get_model(app_label, self.model_name)
+        if schema_editor.connection.vendor == "postgresql":
+            self.forwards(schema_editor, to_state.apps.get_model(app_label, self.model_name))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            self.backwards(schema_editor, from_state.apps.get_model(app_label, self.model_name))
+
+    def forwards(self, schema_editor, model):  # pragma: no cover - every operation defines it
+        raise NotImplementedError
+
+    def backwards(self, schema_editor, model):  # pragma: no cover - every operation defines it
+        raise NotImplementedError
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {"model_name": self.model_name, "name": self.name}
+
+
+class TrigramIndex(PostgresOnlyOperation):
+    """A GIN trigram index on a model's ``search_text`` (with the pg_trgm extension) on PostgreSQL only: a
+    migration operation rather than a ``GinIndex`` in ``Meta.indexes``, which SQLite could not build."""
+
+    def forwards(self, schema_editor, model):
         quote = schema_editor.quote_name
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.execute(
@@ -480,15 +528,11 @@ class TrigramIndex(Operation):
             f"USING gin ({quote('search_text')} gin_trgm_ops)"
         )
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(self.name)}")
+    def backwards(self, schema_editor, model):
+        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(self.name)}")
 
     def describe(self):
         return f"Trigram index {self.name} on {self.model_name}.search_text (PostgreSQL only)"
-
-    def deconstruct(self):
-        return self.__class__.__name__, [], {"model_name": self.model_name, "name": self.name}
 
 
 # The words of a ``search_text`` as a tsvector: every word, and the words of the names and of the description
@@ -506,28 +550,14 @@ $$
 """
 
 
-class WordIndex(Operation):
+class WordIndex(PostgresOnlyOperation):
     """On PostgreSQL only: a ``search_words`` column, ``search_words_v1(search_text)`` stored (a generated
     column: PostgreSQL keeps it current on every write of ``search_text``, bulk ones included), with a GIN
     index. Stored rather than an index on the expression: making the words costs some 30 µs a row, which a
     query that checks rows one by one (a page read in title order) would pay for each. Nothing on SQLite,
-    which has no GIN (``make run``). The model state does not change (Django never reads the column), so
-    ``makemigrations`` sees nothing to do on either database."""
+    which has no GIN (``make run``); Django never reads the column."""
 
-    reduces_to_sql = False
-    reversible = True
-
-    def __init__(self, model_name, name):
-        self.model_name = model_name
-        self.name = name
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        model = to_state.apps.get_model(app_label, self.model_name)
+    def forwards(self, schema_editor, model):
         quote = schema_editor.quote_name
         table, column = quote(model._meta.db_table), quote(WORDS_COLUMN)
         schema_editor.execute(WORDS_FUNCTION_SQL)
@@ -537,30 +567,23 @@ class WordIndex(Operation):
         )
         schema_editor.execute(f"CREATE INDEX {quote(self.name)} ON {table} USING gin ({column})")
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            model = from_state.apps.get_model(app_label, self.model_name)
-            quote = schema_editor.quote_name
-            schema_editor.execute(f"DROP INDEX IF EXISTS {quote(self.name)}")
-            schema_editor.execute(
-                f"ALTER TABLE {quote(model._meta.db_table)} DROP COLUMN IF EXISTS {quote(WORDS_COLUMN)}"
-            )
+    def backwards(self, schema_editor, model):
+        quote = schema_editor.quote_name
+        schema_editor.execute(f"DROP INDEX IF EXISTS {quote(self.name)}")
+        schema_editor.execute(f"ALTER TABLE {quote(model._meta.db_table)} DROP COLUMN IF EXISTS {quote(WORDS_COLUMN)}")
 
     def describe(self):
         return f"Word column and index {self.name} on {self.model_name} (PostgreSQL only)"
-
-    def deconstruct(self):
-        return self.__class__.__name__, [], {"model_name": self.model_name, "name": self.name}
 
 
 class DropTrigramIndex(TrigramIndex):
     """The trigram index of migration 0010 taken away again (the search reads ``WordIndex`` now)."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        super().database_backwards(app_label, schema_editor, from_state, to_state)
+    def forwards(self, schema_editor, model):
+        super().backwards(schema_editor, model)
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        super().database_forwards(app_label, schema_editor, from_state, to_state)
+    def backwards(self, schema_editor, model):
+        super().forwards(schema_editor, model)
 
     def describe(self):
         return f"Drop trigram index {self.name} on {self.model_name}.search_text (PostgreSQL only)"
