@@ -35,7 +35,8 @@ def current_request_id():
 
 
 def request_id_for(request):
-    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    # From META, not request.headers: that builds a dict of every header, on every request.
+    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
     if REQUEST_ID_PATTERN.fullmatch(incoming):
         return incoming
     return uuid.uuid4().hex
