@@ -53,7 +53,8 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         finally:
             _request_id.reset(token)
-        response[REQUEST_ID_HEADER] = request.request_id
+        if response is not None:  # None: PageCacheHits (seoul_diplomacy.middleware) has no copy to answer with
+            response[REQUEST_ID_HEADER] = request.request_id
         return response
 
 
