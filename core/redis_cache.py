@@ -137,8 +137,8 @@ class FailFastRedisCache(RedisCache):
         one key) behind the breaker.
 
         For keys the code makes itself (constants, hex digests): ``get_many`` checks each key for what
-        memcached would refuse, character by character, and builds two dicts; on the page cache's hit, the
-        one call every anonymous page makes, that was a tenth of the hit's time (bench/README.md).
+        memcached would refuse, character by character, and builds two dicts, on the page cache's lookup that
+        every anonymous page makes (bench/README.md, Throughput).
         """
         return self._call_guarded(self._get_values, keys)
 

@@ -290,14 +290,14 @@ class PageCacheHits:
     """The WSGI application in front of Django's (seoul_diplomacy/wsgi.py): answers the page cache's hits on
     pages this process keeps a copy of (``local_pages``), before Django's handler does anything.
 
-    A hit through Django cost three times its bare view, mostly in what every request pays there: the
-    request signals (each closes the database connections that are too old, though a hit uses none),
-    the middleware chain and its wrappers, the URLconf and script prefix set for the thread, the response
-    turned into WSGI (bench/README.md). Here a hit is the page cache middleware's own checks, key and
-    response (``PageCacheMiddleware.copy_hit``), the request id as ``RequestIdMiddleware`` sets it, and
-    the status line and headers as ``WSGIHandler`` writes them: the same bytes and headers. Anything else
-    (a miss, a page this process has no copy of, a copy out of date, the cache unreachable) goes to Django
-    as before, and the middleware answers or renders it. Off unless the request id and the page cache are
+    A hit through Django also pays for Django's handler: the request signals (each closes the database
+    connections that are too old, though a hit uses none), the middleware chain and its wrappers, the
+    URLconf set for the thread, the response turned into WSGI (bench/README.md, Throughput). Here a hit
+    is the page cache middleware's own checks, key and response (``PageCacheMiddleware.copy_hit``), the
+    request id as ``RequestIdMiddleware`` sets it, and the status line and headers as ``WSGIHandler``
+    writes them: the same bytes and headers. Anything else (a miss, a page this process has no copy of, a
+    copy out of date, the cache unreachable) goes to Django as before, and the middleware answers or
+    renders it. Off unless the request id and the page cache are
     the first two middleware: nothing else may run before a hit.
     """
 
