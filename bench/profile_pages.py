@@ -2,11 +2,15 @@
 in one process, under the production settings, on the benchmark database, page cache off (or on).
 
     .venv/bin/python -m bench.profile_pages --database-url postgres://postgres@127.0.0.1:5432/bench_seoul
-    .venv/bin/python -m bench.profile_pages --page-cache 600 --repeat 2000
+    .venv/bin/python -m bench.profile_pages --page-cache 600 --repeat 2000 --wsgi
 
 Prints the top functions by their own time ("tottime") and the share of the total each takes, over
-``--repeat`` requests to each page (after one warm-up request), Redis as the cache (REDIS_URL, default
-redis://127.0.0.1:6379/0), as make serve has it.
+``--repeat`` requests to each page (after two warm-up requests), Redis as the cache (REDIS_URL, default
+redis://127.0.0.1:6379/0), as make serve has it. By default through Django's test client (which also
+records each template rendered and its context); ``--wsgi`` calls the WSGI application gunicorn serves
+(``seoul_diplomacy.wsgi.application``, the page cache's front included) with a request as gunicorn builds
+it, and first times the same requests without the profiler: wall and CPU time a request, and the Redis
+commands this process sent a request.
 """
 
 import argparse
@@ -28,6 +32,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=20, help="requests to each page")
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--sort", default="tottime", choices=["tottime", "cumulative"])
+    parser.add_argument("--wsgi", action="store_true", help="call the WSGI application as gunicorn does")
     args = parser.parse_args()
     # As make serve has it (and bench/throughput.sh): production settings, Redis, on a database
     # bench.queries (or throughput.sh) prepared.
@@ -51,20 +56,34 @@ def main():
     case = Case.objects.published().order_by("slug").first().get_absolute_url()
     pages = [page or case for page in PAGES]
     pages += ["/ko" + page for page in pages]
-    client = Client(headers={"host": "localhost", "x-forwarded-proto": "https"})
+    get = wsgi_get() if args.wsgi else Client(headers={"host": "localhost", "x-forwarded-proto": "https"}).get
     for page in pages:
-        assert client.get(page).status_code == 200, page
+        for _ in range(2):  # the second fills this process's copies of the cached pages
+            assert get(page).status_code == 200, page
+    requests = args.repeat * len(pages)
+    through = "the WSGI application" if args.wsgi else "the test client"
+    if args.wsgi:
+        commands = count_redis_commands()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for _ in range(args.repeat):
+            for page in pages:
+                get(page)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        print(
+            f"{requests} requests to {len(pages)} pages through {through}, page cache {args.page_cache or 'off'}: "
+            f"{elapsed / requests * 1e6:.0f} µs a request, {cpu / requests * 1e6:.0f} µs of CPU, "
+            f"{commands() / requests:.2f} Redis commands"
+        )
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()
     for _ in range(args.repeat):
         for page in pages:
-            client.get(page)
+            get(page)
     profile.disable()
     elapsed = time.perf_counter() - started
-    requests = args.repeat * len(pages)
     print(
-        f"{requests} requests to {len(pages)} pages, page cache {args.page_cache or 'off'}: "
+        f"{requests} requests to {len(pages)} pages through {through}, page cache {args.page_cache or 'off'}: "
         f"{elapsed / requests * 1000:.2f} ms a request under the profiler"
     )
     out = io.StringIO()
@@ -77,6 +96,70 @@ def main():
         where = filename.split("site-packages/")[-1].replace(os.getcwd() + "/", "")
         value = tottime if args.sort == "tottime" else cumtime
         print(f"| {value / total:6.1%} | {calls / requests:8.1f} | {where}:{line}({name}) |")
+
+
+class Answer:
+    def __init__(self, status, body):
+        self.status_code = int(status.split()[0])
+        self.content = body
+
+
+def wsgi_get():
+    """A GET of a path through ``seoul_diplomacy.wsgi.application``, with the environ gunicorn gives it."""
+    import sys
+
+    from seoul_diplomacy.wsgi import application
+
+    def get(path):
+        path_info, _, query = path.partition("?")
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path_info,
+            "QUERY_STRING": query,
+            "RAW_URI": path,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8100",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "REMOTE_PORT": "40000",
+            "HTTP_HOST": "localhost",
+            "HTTP_X_FORWARDED_PROTO": "https",
+            "HTTP_USER_AGENT": "wrk",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+            "wsgi.url_scheme": "http",
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        sent = []
+        result = application(environ, lambda status, headers, exc_info=None: sent.append(status))
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return Answer(sent[0], body)
+
+    return get
+
+
+def count_redis_commands():
+    """A function that returns how many commands this process has sent to Redis since this was called (the
+    server's own count includes every other client's)."""
+    from redis.connection import AbstractConnection
+
+    sent = [0]
+    send = AbstractConnection.send_packed_command
+
+    def counted(self, command, *args, **kwargs):
+        sent[0] += 1
+        return send(self, command, *args, **kwargs)
+
+    AbstractConnection.send_packed_command = counted
+    return lambda: sent[0]
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@
 # BIND (127.0.0.1:8100, so as not to collide with `make run` on 8000), BARE_BIND (127.0.0.1:8101),
 # REDIS_URL (redis://127.0.0.1:6379/0), CASES (0: the shipped data; a number tops the database up to
 # that many cases with synthetic ones first), PAGES (space-separated paths; default: the list below),
-# MODES ("0 600": page cache seconds per pass), MAKE (make). wrk runs on the same machine as the servers
-# and takes some of their CPU: the absolute numbers are a floor, the shares within one run are what counts.
+# MODES ("0 600": page cache seconds per pass), MAKE (make), PAIRED (0; 1: the bare view is run again just
+# before each page, and each page's share is against the mean of the bare runs on either side of it, for a
+# machine whose load changes within a pass). wrk runs on the same machine as the servers and takes some of
+# their CPU: the absolute numbers are a floor, the shares within one run are what counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -94,7 +96,7 @@ start_bare() {  # the same gunicorn command line as make serve (access log inclu
   wait_for "$BARE_BIND" / "$BARE_LOG"
 }
 
-declare -A RPS
+declare -A RPS BARE_BEFORE BARE_AFTER
 ROWS=()
 run_wrk() {  # $1: mode, $2: address, $3: path; sets RPS[$1 $3]
   local out rps p50 p99 non2xx socket load
@@ -121,11 +123,27 @@ for mode in $MODES; do
   start_server "$mode"
   run_wrk "$label" "$BARE_BIND" "/bare/"
   first_bare=${RPS["$label /bare/"]}
+  before=$first_bare
+  bare_runs=("$first_bare")
   for page in $PAGES; do
+    if [ "${PAIRED:-0}" = 1 ] && [ "$page" != "${PAGES%% *}" ]; then
+      run_wrk "$label" "$BARE_BIND" "/bare/"
+      before=${RPS["$label /bare/"]}
+      bare_runs+=("$before")
+      BARE_AFTER["$label $previous"]=$before
+    fi
+    BARE_BEFORE["$label $page"]=$before
     run_wrk "$label" "$BIND" "$page"
+    previous=$page
   done
   run_wrk "$label" "$BARE_BIND" "/bare/"  # again at the end of the pass: the load may have changed
-  RPS["$label /bare/"]=$(awk -v a="$first_bare" -v b="${RPS["$label /bare/"]}" 'BEGIN {printf "%.2f", (a + b) / 2}')
+  bare_runs+=("${RPS["$label /bare/"]}")
+  BARE_AFTER["$label $previous"]=${RPS["$label /bare/"]}
+  if [ "${PAIRED:-0}" = 1 ]; then  # the bare view's row: the mean of all its runs in the pass
+    RPS["$label /bare/"]=$(printf '%s\n' "${bare_runs[@]}" | awk '{sum += $1} END {printf "%.2f", sum / NR}')
+  else
+    RPS["$label /bare/"]=$(awk -v a="$first_bare" -v b="${RPS["$label /bare/"]}" 'BEGIN {printf "%.2f", (a + b) / 2}')
+  fi
   stop_group "$SERVER"; SERVER=""
 done
 stop_servers
@@ -136,8 +154,14 @@ printf '%s\n' "-------|------------------------------------------------|--------
 printf '%s\n' "${ROWS[@]}"
 
 echo
-echo "Share of the bare view's requests/s in the same pass (the bare view: the mean of its runs at the start"
-echo "and the end of the pass; goals: page cache off >= 0.10, on >= 0.50):"
+if [ "${PAIRED:-0}" = 1 ]; then
+  echo "Share of the bare view's requests/s: each page against the mean of the bare view's runs just before and"
+  echo "just after it (the bare view's row: the mean of all its runs in the pass); goals: page cache off >= 0.10,"
+  echo "on >= 0.50:"
+else
+  echo "Share of the bare view's requests/s in the same pass (the bare view: the mean of its runs at the start"
+  echo "and the end of the pass; goals: page cache off >= 0.10, on >= 0.50):"
+fi
 echo
 header="| page |"; rule="| --- |"
 for mode in $MODES; do
@@ -150,7 +174,11 @@ for page in /bare/ $PAGES; do
   [ "$page" = /bare/ ] && line="| bare view |"
   for mode in $MODES; do
     label=$([ "$mode" = 0 ] && echo off || echo on)
-    line="$line ${RPS["$label $page"]} | $(awk -v a="${RPS["$label $page"]}" -v b="${RPS["$label /bare/"]}" 'BEGIN {printf "%.3f", a / b}') |"
+    bare=${RPS["$label /bare/"]}
+    if [ "${PAIRED:-0}" = 1 ] && [ "$page" != /bare/ ]; then
+      bare=$(awk -v a="${BARE_BEFORE["$label $page"]}" -v b="${BARE_AFTER["$label $page"]}" 'BEGIN {printf "%.2f", (a + b) / 2}')
+    fi
+    line="$line ${RPS["$label $page"]} | $(awk -v a="${RPS["$label $page"]}" -v b="$bare" 'BEGIN {printf "%.3f", a / b}') |"
   done
   echo "$line"
 done

@@ -143,7 +143,8 @@ def connect_signals():
 
 class FragmentCache:
     """Rendered template fragments in this process's memory, the least recently used dropped once they
-    hold more than ``max_chars`` characters in all.
+    hold more than ``max_chars`` characters in all (or of what ``size`` counts: the page cache's copies
+    of stored pages count their bytes).
 
     Keyed by the content generation among the rest, so a stale fragment is never served: after a change
     no request asks for the old keys and they age out. Kept in each process (no network, no pickling):
@@ -151,8 +152,9 @@ class FragmentCache:
     only cycles the least used entries, within the bound.
     """
 
-    def __init__(self, max_chars):
+    def __init__(self, max_chars, size=len):
         self.max_chars = max_chars
+        self.size = size
         self.chars = 0
         self.entries = OrderedDict()
         self.lock = threading.Lock()
@@ -168,12 +170,12 @@ class FragmentCache:
         with self.lock:
             previous = self.entries.pop(key, None)
             if previous is not None:
-                self.chars -= len(previous)
+                self.chars -= self.size(previous)
             self.entries[key] = value
-            self.chars += len(value)
+            self.chars += self.size(value)
             while self.chars > self.max_chars and len(self.entries) > 1:
                 _, dropped = self.entries.popitem(last=False)
-                self.chars -= len(dropped)
+                self.chars -= self.size(dropped)
 
     def clear(self):
         with self.lock:

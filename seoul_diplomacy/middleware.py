@@ -2,6 +2,7 @@
 requests whose reads may go to a replica. Their places in ``MIDDLEWARE`` are explained in settings/base.py.
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -11,14 +12,17 @@ from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
+from django.core.handlers.wsgi import WSGIRequest, get_script_name
+from django.core.signals import setting_changed
 from django.http import HttpResponse, HttpResponseNotModified
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse, set_script_prefix
 from django.utils.http import parse_etags, urlencode
 from django.utils.translation import get_language_from_path
 
-from core.cache import GENERATION_KEY, UNDERSTOOD_PARAMETERS, generation, remember_generation
+from core.cache import GENERATION_KEY, UNDERSTOOD_PARAMETERS, FragmentCache, generation, remember_generation
 from core.redis_cache import CacheUnavailable
 from seoul_diplomacy import db_routers
+from seoul_diplomacy.observability import RequestIdMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +45,22 @@ def is_public_request(request):
     return (
         request.method in READ_METHODS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(reverse("admin:index"))
+        and not request.path.startswith(admin_prefix(get_urlconf(), get_script_prefix()))
     )
+
+
+@functools.lru_cache(maxsize=16)
+def admin_prefix(urlconf, script_prefix):
+    """The admin's root path, reversed once per URLconf and script prefix instead of on every request."""
+    return reverse("admin:index", urlconf=urlconf)
+
+
+def _forget_admin_prefix(setting, **kwargs):
+    if setting == "ROOT_URLCONF":  # a test's other URLconf may be a module already seen, rebuilt
+        admin_prefix.cache_clear()
+
+
+setting_changed.connect(_forget_admin_prefix, dispatch_uid="seoul_diplomacy.middleware.admin_prefix")
 
 
 def language_fixed_by_url(request):
@@ -85,6 +103,29 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class StoredPage:
+    """A stored page as read from the cache, ready to answer: its headers as ``HttpResponse`` keeps them
+    (they were checked when the page was rendered), and those of a 304."""
+
+    __slots__ = ("generation", "etag", "status", "header_store", "not_modified_headers", "content")
+
+    def __init__(self, entry):
+        self.generation, self.etag, self.status, headers, self.content = entry
+        self.header_store = {name.lower(): (name, value) for name, value in headers}
+        self.not_modified_headers = {name: value for name, value in headers if name.lower() not in BODY_HEADERS}
+
+    def size(self):
+        return len(self.content)
+
+
+# Each process keeps a copy of the stored pages it served lately, the least recently served dropped past
+# about 16 MB: a hit then reads only the generation from Redis (a few bytes instead of the page) and
+# serves the copy when it was rendered under that generation. The copies are keyed by the cache's own key
+# (its prefix included), and are only ever of entries read back from the cache (never of a page this
+# process just rendered), so the processes serve what the cache holds, with its ETag.
+local_pages = FragmentCache(max_chars=16_000_000, size=StoredPage.size)
+
+
 class PageCacheMiddleware:
     """Answers anonymous readers of public pages from the cache; ``PAGE_CACHE_SECONDS`` = 0 turns it off.
 
@@ -97,8 +138,9 @@ class PageCacheMiddleware:
 
     It sits just inside the request id (settings/base.py), above the header middleware: what it stores is
     the final response, every header set (security, CSP, frame options, language), and a hit is one Redis
-    round trip (the generation and the entry, read together) and the stored bytes, without the work of
-    anything below it. The entry also holds the page's ``ETag`` (sent on the miss as on every hit): a
+    round trip (the generation and the entry, read together; only the generation when this process has a
+    copy of the entry, ``local_pages``) and the stored bytes, without the work of anything below it.
+    The entry also holds the page's ``ETag`` (sent on the miss as on every hit): a
     request whose ``If-None-Match`` names it gets a 304 without the body. The key holds the scheme
     (security headers differ between http and https) and whether the client takes gzip, so that a
     compressing middleware below it stores each encoding under its own key.
@@ -109,29 +151,21 @@ class PageCacheMiddleware:
         self.static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE_SECONDS or not self.may_answer(request):
+        key = self.entry_key(request)
+        if key is None:
             return self.get_response(request)
-        try:
-            key = self.key(request)
-        except SuspiciousOperation:
-            return self.get_response(request)  # too many query fields: the view's own handling answers 400
-        key = f"page-cache:page:{key}"
         try:
             # The generation is read before the view runs: a change made while it renders leaves
             # the page stored under the old number, which no request will accept.
-            found = cache.get_many([GENERATION_KEY, key])
-            current = found.get(GENERATION_KEY)
-            stored = found.get(key)
-            if current is None:
-                current = generation()
+            current, page = self.lookup(key)
         except CacheUnavailable:  # logged once by the backend when it failed (core.redis_cache)
             return self.get_response(request)
         except Exception:
             logger.exception("Page cache unreachable; rendering without it.")
             return self.get_response(request)
         remember_generation(request, current)  # the template fragments' cache reads the same number
-        if stored is not None and stored[0] == current:
-            return self.thaw(request, stored)
+        if page is not None:
+            return self.thaw(request, page)
         response = self.get_response(request)
         if self.may_store(request, response):
             entry = self.freeze(current, response)
@@ -146,11 +180,58 @@ class PageCacheMiddleware:
                 response[CACHE_STATUS_HEADER] = "miss"
         return response
 
+    def entry_key(self, request):
+        """The cache key of the page ``request`` asks for, or None when the page cache may not answer it."""
+        if not settings.PAGE_CACHE_SECONDS or not self.may_answer(request):
+            return None
+        try:
+            return f"page-cache:page:{self.key(request)}"
+        except SuspiciousOperation:
+            return None  # too many query fields: the view's own handling answers 400
+
+    def copy_hit(self, request):
+        """The answer to ``request`` from this process's copy of its page, when it has one rendered under the
+        current generation (one Redis round trip: the generation); else None, and the middleware does the rest.
+        Raises what the cache raises."""
+        key = self.entry_key(request)
+        page = None if key is None else local_pages.get(cache.make_key(key))
+        if page is None:
+            return None
+        (current,) = (getattr(cache, "get_values", None) or _get_values)([GENERATION_KEY])
+        if current != page.generation:
+            return None
+        return self.thaw(request, page)
+
+    @staticmethod
+    def lookup(key):
+        """The current generation, and the page stored under ``key`` if it was rendered under that one (else
+        None). One round trip: the generation alone when this process has a copy of the page, else the
+        generation and the entry together; a second one only when the copy is out of date (once per page,
+        process and content change)."""
+        get_values = getattr(cache, "get_values", None) or _get_values
+        local_key = cache.make_key(key)
+        page = local_pages.get(local_key)
+        if page is not None:
+            (current,) = get_values([GENERATION_KEY])
+            if current is not None and current == page.generation:
+                return current, page
+            stored = None if current is None else get_values([key])[0]
+        else:
+            current, stored = get_values([GENERATION_KEY, key])
+        if current is None:
+            current = generation()
+        if stored is None or stored[0] != current:
+            return current, None
+        page = StoredPage(stored)
+        local_pages.set(local_key, page)
+        return current, page
+
     def may_answer(self, request):
         return (
-            is_public_request(request)
-            and CookieStorage.cookie_name not in request.COOKIES
+            request.method in READ_METHODS
             and not request.path_info.startswith(self.static_prefix)  # whitenoise's, below
+            and CookieStorage.cookie_name not in request.COOKIES
+            and is_public_request(request)
         )
 
     @staticmethod
@@ -192,17 +273,69 @@ class PageCacheMiddleware:
         return (current, etag, response.status_code, tuple(headers), content)
 
     @staticmethod
-    def thaw(request, stored):
-        _current, etag, status, headers, content = stored
+    def thaw(request, page):
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-        if if_none_match and (if_none_match.strip() == "*" or etag in parse_etags(if_none_match)):
-            response = HttpResponseNotModified(
-                headers={name: value for name, value in headers if name.lower() not in BODY_HEADERS}
-            )
+        if if_none_match and (if_none_match.strip() == "*" or page.etag in parse_etags(if_none_match)):
+            response = HttpResponseNotModified(headers=page.not_modified_headers)
         else:
-            response = HttpResponse(content, status=status, headers=dict(headers))
+            response = HttpResponse(page.content, status=page.status)
+            # The stored headers as they were set when the page was rendered, in their order (Content-Type
+            # among them), instead of checking each one's characters again.
+            response.headers._store = page.header_store.copy()
         response[CACHE_STATUS_HEADER] = "hit"
         return response
+
+
+class PageCacheHits:
+    """The WSGI application in front of Django's (seoul_diplomacy/wsgi.py): answers the page cache's hits on
+    pages this process keeps a copy of (``local_pages``), before Django's handler does anything.
+
+    A hit through Django also pays for Django's handler: the request signals (each closes the database
+    connections that are too old, though a hit uses none), the middleware chain and its wrappers, the
+    URLconf set for the thread, the response turned into WSGI (bench/README.md, Throughput). Here a hit
+    is the page cache middleware's own checks, key and response (``PageCacheMiddleware.copy_hit``), the
+    request id as ``RequestIdMiddleware`` sets it, and the status line and headers as ``WSGIHandler``
+    writes them: the same bytes and headers. Anything else (a miss, a page this process has no copy of, a
+    copy out of date, the cache unreachable) goes to Django as before, and the middleware answers or
+    renders it. Off unless the request id and the page cache are
+    the first two middleware: nothing else may run before a hit.
+    """
+
+    FRONT_MIDDLEWARE = [
+        "seoul_diplomacy.observability.RequestIdMiddleware",
+        "seoul_diplomacy.middleware.PageCacheMiddleware",
+    ]
+
+    def __init__(self, application):
+        self.application = application
+        self.page_cache = PageCacheMiddleware(get_response=None)
+        self.request_id = RequestIdMiddleware(self.copy_hit)
+
+    def __call__(self, environ, start_response):
+        response = None
+        if settings.PAGE_CACHE_SECONDS and settings.MIDDLEWARE[:2] == self.FRONT_MIDDLEWARE:
+            set_script_prefix(get_script_name(environ))  # as WSGIHandler does: the admin's path depends on it
+            response = self.request_id(WSGIRequest(environ))
+        if response is None:
+            return self.application(environ, start_response)
+        # As WSGIHandler answers (a stored page sets no cookie): the headers as response.items() gives them.
+        start_response(f"{response.status_code} {response.reason_phrase}", list(response.headers._store.values()))
+        return [response.content]
+
+    def copy_hit(self, request):
+        try:
+            return self.page_cache.copy_hit(request)
+        except CacheUnavailable:  # logged once by the backend when it failed (core.redis_cache)
+            return None
+        except Exception:
+            logger.exception("Page cache unreachable; rendering without it.")
+            return None
+
+
+def _get_values(keys):
+    """``FailFastRedisCache.get_values`` for any other cache backend (the local memory one of development)."""
+    found = cache.get_many(keys)
+    return [found.get(key) for key in keys]
 
 
 class PublicReadsMiddleware:

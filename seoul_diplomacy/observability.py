@@ -35,7 +35,8 @@ def current_request_id():
 
 
 def request_id_for(request):
-    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    # From META, not request.headers: that builds a dict of every header, on every request.
+    incoming = request.META.get("HTTP_X_REQUEST_ID", "")
     if REQUEST_ID_PATTERN.fullmatch(incoming):
         return incoming
     return uuid.uuid4().hex
@@ -52,7 +53,8 @@ class RequestIdMiddleware:
             response = self.get_response(request)
         finally:
             _request_id.reset(token)
-        response[REQUEST_ID_HEADER] = request.request_id
+        if response is not None:  # None: PageCacheHits (seoul_diplomacy.middleware) has no copy to answer with
+            response[REQUEST_ID_HEADER] = request.request_id
         return response
 
 

@@ -59,6 +59,8 @@ CONTENT_APPS = ("projects", "rankings")
 # served, carries it. Then the page cache (seoul_diplomacy.middleware.PageCacheMiddleware): it stores
 # the final response, every header below it set (security, CSP, frame options, language), so a hit
 # costs the work of nothing below it; it answers only anonymous reads and leaves static files alone.
+# These two first, and in this order: wsgi.py's PageCacheHits answers a hit on a page its process keeps a
+# copy of in front of Django's handler, doing what only they would have done, and is off otherwise.
 # Security headers wrap everything else, static files included (whitenoise answers a static file
 # without calling what is below it, so every header middleware is above it); sessions, CSRF and auth
 # below the page cache (it sees their cookies, and a hit costs none of their work); axes last of those,
