@@ -38,16 +38,17 @@ kept = [line.strip() for line in open(now) if line.strip() and name(line.strip()
 open(same, "w").write("\n".join(kept) + "\n")
 EOF
 
-declare -A SECONDS_OF TESTS_OF
+declare -A SECONDS_OF TESTS_OF FAILED_OF
 run() {  # label, directory, pytest arguments...
   local label=$1 dir=$2
   shift 2
   echo "== $label (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   local began=$EPOCHREALTIME
   (cd "$dir" && "$PYTHON" -m pytest -n "$WORKERS" -q --durations=15 "$@" 2>&1) | tee "$WORK/$label.log" |
-    sed -n '/slowest 15/,$p'
+    sed -n '/slowest 15/,$p' || true  # a failed test is reported below, and the other runs still made
   SECONDS_OF[$label]=$("$PYTHON" -c "print($EPOCHREALTIME - $began)")
-  TESTS_OF[$label]=$(grep -Eo '[0-9]+ passed' "$WORK/$label.log" | tail -1 | cut -d' ' -f1)
+  TESTS_OF[$label]=$(grep -Eo '[0-9]+ passed' "$WORK/$label.log" | tail -1 | cut -d' ' -f1 || true)
+  FAILED_OF[$label]=$(grep -Eo '[0-9]+ failed' "$WORK/$label.log" | tail -1 | cut -d' ' -f1 || true)
 }
 
 run start "$WORK/start"
@@ -56,13 +57,14 @@ run now "$PWD"
 
 echo
 echo "Machine: $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg); start = $START, now = $(git rev-parse --short HEAD)"
-printf '%-44s | %6s | %7s | %s\n' "run" "passed" "wall s" "to the start"
+printf '%-44s | %6s | %6s | %7s | %s\n' "run" "passed" "failed" "wall s" "to the start"
 for label in start same now; do
   case $label in
     start) title="the start's suite" ;;
     same) title="today's tests the start had ($(wc -l <"$WORK/same.ids") ids)" ;;
     now) title="today's whole suite" ;;
   esac
-  printf '%-44s | %6s | %7.1f | %.2f\n' "$title" "${TESTS_OF[$label]}" "${SECONDS_OF[$label]}" \
+  printf '%-44s | %6s | %6s | %7.1f | %.2f\n' "$title" "${TESTS_OF[$label]}" "${FAILED_OF[$label]:-0}" \
+    "${SECONDS_OF[$label]}" \
     "$("$PYTHON" -c "print(${SECONDS_OF[$label]} / ${SECONDS_OF[start]})")"
 done

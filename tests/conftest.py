@@ -8,9 +8,11 @@ import re
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
 from core.cache import content_changed
@@ -25,6 +27,8 @@ ON_SQLITE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlit
 collect_ignore = ["production/test_replica.py" if ON_SQLITE else "production/test_router.py"]
 
 AS_OF = datetime.date(2017, 3, 31)
+ROLES_MIGRATION = ("projects", "0004_roles")
+ROLES = ("Editors", "Publishers")
 _sequence = itertools.count(1)
 
 
@@ -216,6 +220,32 @@ def sister_city(make_city, make_country):
         latitude=13.76,
         longitude=100.5,
     )
+
+
+def restore_roles():
+    """The Editors and Publishers groups, as the data migration projects/0004_roles makes them.
+
+    A live-server test ends by emptying the database (pytest-django flushes it after each transactional
+    test), and the rows made by data migrations go with it: after an earlier browser test in the same
+    process the groups are gone. Then the migration's own function runs again, on the models as they
+    were at that migration, as ``migrate`` runs it. (``serialized_rollback`` cannot do this: it fails
+    to reload the content types that the flush of an earlier test has recreated with new ids.)
+    """
+    if Group.objects.filter(name__in=ROLES).count() == len(ROLES):
+        return
+    loader = MigrationLoader(connection)
+    state = loader.project_state(ROLES_MIGRATION, at_end=False)
+    for operation in loader.get_migration(*ROLES_MIGRATION).operations:
+        operation.code(state.apps, None)
+    assert Group.objects.filter(name__in=ROLES).count() == len(ROLES)
+
+
+@pytest.fixture
+def role(db):
+    """The group of a staff role by name ("Editors", "Publishers"), made again first if an earlier
+    transactional test in this process emptied the database (``restore_roles``)."""
+    restore_roles()
+    return lambda name: Group.objects.get(name=name)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@
 Data: ``live_server`` makes pytest-django use transactional database access (the server thread must
 see committed rows), so each test loads what it needs (the ``shipped_data`` fixture of tests/conftest.py
 works) and the database is emptied after it, rows made by data migrations included (see
-test_editor_workflow.restore_roles for the Editors and Publishers groups). A module whose tests only
+the ``role`` fixture of tests/conftest.py for the Editors and Publishers groups). A module whose tests only
 read the shipped data (accessibility, the phone layout) overrides ``site_url`` with
 ``published_site_url`` and ``context`` with ``shared_context`` instead: the data is written once for the
 module and served by a second live server, and the module's pages share one browser context.

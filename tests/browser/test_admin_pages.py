@@ -14,14 +14,11 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def publisher(django_user_model, shipped_data):
-    from tests.browser.test_editor_workflow import PASSWORD, restore_roles
-
-    restore_roles()
-    from django.contrib.auth.models import Group
+def publisher(django_user_model, shipped_data, role):
+    from tests.browser.test_editor_workflow import PASSWORD
 
     user = django_user_model.objects.create_user("publisher", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Publishers"))
+    user.groups.add(role("Publishers"))
     return user
 
 

@@ -9,18 +9,12 @@ from the review queue with a reason. And the reject path: the editor reads the c
 import re
 
 import pytest
-from django.contrib.auth.models import Group
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
 from core.content import Status
 from projects.models import Case
 
 pytestmark = pytest.mark.browser
-
-ROLES_MIGRATION = ("projects", "0004_roles")
-ROLES = ["Editors", "Publishers"]
 
 PASSWORD = "a long test password, never reused"
 SLUG = "hanoi-bus-rapid-transit-advice"
@@ -30,31 +24,12 @@ SECOND_SUMMARY = "Advice to Hanoi on two bus rapid transit lines and their fares
 SOURCE = "Seoul Metropolitan Government, City Diplomacy page (test)"
 
 
-def restore_roles():
-    """The Editors and Publishers groups, as the data migration projects/0004_roles makes them.
-
-    A live-server test ends by emptying the database (pytest-django flushes it after each transactional
-    test), and the rows made by data migrations go with it: after an earlier browser test in the same
-    process the groups are gone. Then the migration's own function runs again, on the models as they
-    were at that migration, as ``migrate`` runs it. (``serialized_rollback`` cannot do this: it fails
-    to reload the content types that the flush of an earlier test has recreated with new ids.)
-    """
-    if Group.objects.filter(name__in=ROLES).count() == len(ROLES):
-        return
-    loader = MigrationLoader(connection)
-    state = loader.project_state(ROLES_MIGRATION, at_end=False)
-    for operation in loader.get_migration(*ROLES_MIGRATION).operations:
-        operation.code(state.apps, None)
-    assert Group.objects.filter(name__in=ROLES).count() == len(ROLES)
-
-
 @pytest.fixture
-def staff(django_user_model, shipped_data):
-    restore_roles()
+def staff(django_user_model, shipped_data, role):
 
     def make(username, group):
         user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
-        user.groups.add(Group.objects.get(name=group))
+        user.groups.add(role(group))
         return user
 
     return {"editor": make("editor", "Editors"), "publisher": make("publisher", "Publishers")}

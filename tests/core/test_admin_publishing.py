@@ -1,7 +1,6 @@
 """Drafts and review: editors write drafts, publishers publish, the public sees only what is published."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from core.content import Status
@@ -9,16 +8,16 @@ from projects.models import Case
 
 
 @pytest.fixture
-def editor(django_user_model):
+def editor(django_user_model, role):
     user = django_user_model.objects.create_user("editor", password="pw-editor-123456", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(role("Editors"))
     return user
 
 
 @pytest.fixture
-def publisher(django_user_model):
+def publisher(django_user_model, role):
     user = django_user_model.objects.create_user("publisher", password="pw-publisher-12345", is_staff=True)
-    user.groups.add(Group.objects.get(name="Publishers"))
+    user.groups.add(role("Publishers"))
     return user
 
 

@@ -13,16 +13,16 @@ from tests.core.test_admin_publishing import case_form
 
 
 @pytest.fixture
-def editor(django_user_model):
+def editor(django_user_model, role):
     user = django_user_model.objects.create_user("editor", password="pw-editor-123456", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(role("Editors"))
     return user
 
 
 @pytest.fixture
-def publisher(django_user_model):
+def publisher(django_user_model, role):
     user = django_user_model.objects.create_user("publisher", password="pw-publisher-12345", is_staff=True)
-    user.groups.add(Group.objects.get(name="Publishers"))
+    user.groups.add(role("Publishers"))
     return user
 
 

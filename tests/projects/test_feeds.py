@@ -5,7 +5,6 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
@@ -65,10 +64,10 @@ def test_the_korean_feed_is_in_korean(client, cases):
     assert entries(client.get("/ko/cases/feed/"))[0]["link"] == "http://testserver/ko/cases/bus/"
 
 
-def test_a_pending_revision_never_reaches_the_feed_until_published(client, cases, django_user_model):
+def test_a_pending_revision_never_reaches_the_feed_until_published(client, cases, django_user_model, role):
     bus, _ = cases
     editor = django_user_model.objects.create_user("editor", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(role("Editors"))
     Revision.objects.create(target=bus, data={"title": "Proposed bus advice"}, author=editor, reason="r")
     assert "Proposed bus advice" not in client.get("/cases/feed/").content.decode()
 
