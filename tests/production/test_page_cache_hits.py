@@ -4,7 +4,8 @@ content still reaches the next request. Against the real Redis, as tests/product
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from core.cache import GENERATION_KEY
@@ -30,7 +31,17 @@ class Answer:
 
 @pytest.fixture
 def serve():
-    """A request to the site as gunicorn makes it: through ``PageCacheHits`` in front of Django's handler."""
+    """A request to the site as gunicorn makes it: through ``PageCacheHits`` in front of Django's handler.
+    As Django's test client does, the request's signals do not close the database connection: on
+    PostgreSQL that would end the test's transaction (SQLite's in-memory database ignores it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield make_server()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def make_server():
     application = PageCacheHits(WSGIHandler())
     factory = RequestFactory()
 
