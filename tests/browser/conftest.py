@@ -12,8 +12,8 @@ Data: ``live_server`` makes pytest-django use transactional database access (the
 see committed rows), so each test loads what it needs (the ``shipped_data`` fixture of tests/conftest.py
 works) and the database is emptied after it, rows made by data migrations included (see
 the ``role`` fixture of tests/conftest.py for the Editors and Publishers groups). A module whose tests only
-read the shipped data (accessibility, the phone layout) overrides ``site_url`` with
-``published_site_url`` and ``context`` with ``shared_context`` instead: the data is written once for the
+read the shipped data (accessibility, the phone layout) calls ``reading_only()`` instead: ``site_url`` becomes
+``published_site_url`` and ``context`` becomes ``shared_context``, so the data is written once for the
 module and served by a second live server, and the module's pages share one browser context.
 """
 
@@ -149,7 +149,7 @@ def page(page, browser_log):
 @pytest.fixture
 def site_url(live_server):
     """The live server's address without the trailing slash; paths are appended to it. A module whose tests
-    only read the shipped data overrides it with ``published_site_url``."""
+    only read the shipped data overrides it (``reading_only``)."""
     return live_server.url.rstrip("/")
 
 
@@ -177,6 +177,21 @@ def published_site(reading_server, shipped_rows, django_db_blocker):
 def published_site_url(published_site, db):
     """``site_url`` for a module whose tests only read the shipped data (see ``published_site``)."""
     return published_site
+
+
+def reading_only():
+    """For a module whose tests only read the shipped data: ``site_url, context = reading_only()`` at its top
+    level gives its tests ``published_site_url`` as ``site_url`` and ``shared_context`` as ``context``."""
+
+    @pytest.fixture(name="site_url")
+    def site_url(published_site_url):
+        return published_site_url
+
+    @pytest.fixture(name="context")
+    def context(shared_context):
+        return shared_context
+
+    return site_url, context
 
 
 @pytest.fixture(scope="module")

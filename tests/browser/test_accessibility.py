@@ -3,21 +3,14 @@ at a phone's width (360 px) and a desktop's (1280 px)."""
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, PUBLIC_PAGES, format_violations, run_axe
+from tests.browser.conftest import DESKTOP, PHONE, PUBLIC_PAGES, format_violations, reading_only, run_axe
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"360": PHONE, "1280": DESKTOP}
 
 
-@pytest.fixture
-def site_url(published_site_url):
-    return published_site_url
-
-
-@pytest.fixture
-def context(shared_context):
-    return shared_context
+site_url, context = reading_only()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, format_violations, run_axe
+from tests.browser.conftest import DESKTOP, PHONE, format_violations, reading_only, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -37,14 +37,7 @@ LISTS = {
 FIRST_RESULT_WITHIN = 1000  # px from the top of the page
 
 
-@pytest.fixture
-def site_url(published_site_url):
-    return published_site_url
-
-
-@pytest.fixture
-def context(shared_context):
-    return shared_context
+site_url, context = reading_only()
 
 
 @pytest.fixture
