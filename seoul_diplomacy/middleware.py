@@ -197,7 +197,7 @@ class PageCacheMiddleware:
         page = None if key is None else local_pages.get(cache.make_key(key))
         if page is None:
             return None
-        (current,) = (getattr(cache, "get_values", None) or _get_values)([GENERATION_KEY])
+        (current,) = cache_values([GENERATION_KEY])
         if current != page.generation:
             return None
         return self.thaw(request, page)
@@ -208,16 +208,15 @@ class PageCacheMiddleware:
         None). One round trip: the generation alone when this process has a copy of the page, else the
         generation and the entry together; a second one only when the copy is out of date (once per page,
         process and content change)."""
-        get_values = getattr(cache, "get_values", None) or _get_values
         local_key = cache.make_key(key)
         page = local_pages.get(local_key)
         if page is not None:
-            (current,) = get_values([GENERATION_KEY])
+            (current,) = cache_values([GENERATION_KEY])
             if current is not None and current == page.generation:
                 return current, page
-            stored = None if current is None else get_values([key])[0]
+            stored = None if current is None else cache_values([key])[0]
         else:
-            current, stored = get_values([GENERATION_KEY, key])
+            current, stored = cache_values([GENERATION_KEY, key])
         if current is None:
             current = generation()
         if stored is None or stored[0] != current:
@@ -332,8 +331,11 @@ class PageCacheHits:
             return None
 
 
-def _get_values(keys):
-    """``FailFastRedisCache.get_values`` for any other cache backend (the local memory one of development)."""
+def cache_values(keys):
+    """The values of ``keys`` in the default cache, in order (None where missing), in one round trip:
+    ``FailFastRedisCache.get_values`` in production, ``get_many`` on any other backend (development's)."""
+    if hasattr(cache, "get_values"):
+        return cache.get_values(keys)
     found = cache.get_many(keys)
     return [found.get(key) for key in keys]
 
