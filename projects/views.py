@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from core.links import absolute_url
@@ -111,29 +112,39 @@ def visible(queryset, preview):
 
 
 def case_detail(request, slug, preview=False):
-    case = get_object_or_404(visible(Case.objects.for_listing(), preview), slug=slug)
+    # The case alone: its cities, the related cases and the map are read only where the page is drawn, in
+    # the "case-detail" fragment, which is kept for the content generation: drawn from the cache, they cost
+    # no query.
+    case = get_object_or_404(visible(Case.objects.select_related("sector", "category", "country"), preview), slug=slug)
     case, revision = previewed(request, case) if preview else (case, None)
-    related = Case.objects.published().for_listing().filter(sector=case.sector_id).exclude(pk=case.pk)
-    # In the sector's own order (title): read from the (status, sector, title, slug) index, where the
-    # default order (the sector's display order first) would sort the whole sector.
-    related = list(related.order_by(*within_a_sector())[:RELATED_CASES])
+    # ``all()``: a preview's cities are the revision's, placed in the prefetch cache.
+    cities = SimpleLazyObject(lambda: [city for city in case.cities.all() if city.is_published])
+    related = SimpleLazyObject(lambda: related_cases(case))
     return page_or_json(
         request,
         "projects/case_detail.html",
         {
             "case": case,
-            "cities": [city for city in case.cities.all() if city.is_published],
+            "cities": cities,
             "related_cases": related,
             "nav_section": "cases",
             "preview": preview,
             "revision": revision,
-            "map": map_points(city for city in case.cities.all() if city.is_published),
+            "map": SimpleLazyObject(lambda: map_points(cities)),
         },
         lambda: {
             **case_row(case, absolute_url),
             "related": [absolute_url(other.get_absolute_url()) for other in related],
         },
     )
+
+
+def related_cases(case):
+    """The first other published cases of the case's sector, in the sector's own order (title): read from the
+    (status, sector, title, slug) index, where the default order (the sector's display order first) would sort
+    the whole sector."""
+    related = Case.objects.published().for_listing().filter(sector=case.sector_id).exclude(pk=case.pk)
+    return list(related.order_by(*within_a_sector())[:RELATED_CASES])
 
 
 def sector_list(request):
