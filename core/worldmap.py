@@ -11,10 +11,11 @@ which leaves out Antarctica and nothing else.
 """
 
 import math
+from functools import lru_cache
 from typing import NamedTuple
 
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
 from core.i18n import localized
 
@@ -86,37 +87,58 @@ def map_points(cities):
     """
     points = []
     missing = 0
+    language = get_language()
+    relationship_labels = {}  # Django's get_FOO_display() rebuilds the choices' dict at every call
     for city in cities:
         if city.latitude is None or city.longitude is None:
             missing += 1
             continue
-        x, y = project(city.latitude, city.longitude)
+        relationship = city.relationship or "none"
+        if relationship not in relationship_labels:
+            relationship_labels[relationship] = str(city.get_relationship_display())
         country_obj = getattr(city, "country", None)  # no country: RelatedObjectDoesNotExist, caught by getattr
         country = localized(country_obj, "name")[0] if country_obj is not None else ""
-        name = localized(city, "name")[0]
-        relationship = city.relationship or "none"
-        relationship_label = str(city.get_relationship_display())
-        year = getattr(city, "relationship_year", None)
-        approximate = bool(getattr(city, "coordinates_approximate", False))
-        points.append(
-            {
-                "x": round(x, 1),
-                "y": round(y, 1),
-                "name": name,
-                "country": country,
-                "url": city.get_absolute_url(),
-                "relationship": relationship,
-                "relationship_label": relationship_label,
-                "relationship_year": year,
-                "approximate": approximate,
-                "case_count": getattr(city, "case_count", None),
-                "label": point_label(name, country, relationship_label, year, approximate),
-                "country_suffix": country_suffix(country),
-                "tie": tie_label(relationship_label, year),
-            }
+        point = drawn_point(
+            language,
+            city.latitude,
+            city.longitude,
+            localized(city, "name")[0],
+            country,
+            city.get_absolute_url(),
+            relationship,
+            relationship_labels[relationship],
+            getattr(city, "relationship_year", None),
+            bool(getattr(city, "coordinates_approximate", False)),
+            getattr(city, "case_count", None),
         )
+        points.append(dict(point))  # a copy: the kept one is shared
     points.sort(key=lambda point: (RELATIONSHIP_ORDER.get(point["relationship"], 9), point["name"], point["url"]))
     return MapPoints(points, missing)
+
+
+@lru_cache(maxsize=4096)
+def drawn_point(
+    language, latitude, longitude, name, country, url, relationship, relationship_label, year, approximate, count
+):
+    """One point of :func:`map_points`, from the values it is drawn from (and the language its labels are
+    in): kept for the next map that draws the same place the same way, since the labels' translations
+    are most of a map's work and most maps draw the same places again."""
+    x, y = project(latitude, longitude)
+    return {
+        "x": round(x, 1),
+        "y": round(y, 1),
+        "name": name,
+        "country": country,
+        "url": url,
+        "relationship": relationship,
+        "relationship_label": relationship_label,
+        "relationship_year": year,
+        "approximate": approximate,
+        "case_count": count,
+        "label": point_label(name, country, relationship_label, year, approximate),
+        "country_suffix": country_suffix(country),
+        "tie": tie_label(relationship_label, year),
+    }
 
 
 # Markers whose centres are closer than this (viewBox units; a sister city's circle is 10 across, so they

@@ -1,9 +1,12 @@
 """Filters every list shares: the published base, a text search box, and a stable, language-aware order."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core import i18n, search
@@ -13,12 +16,39 @@ SEARCH_MAX_LENGTH = search.SEARCH_MAX_LENGTH
 
 
 class PublishedFilterSet(django_filters.FilterSet):
-    """Filters the model's published rows, unless a view passes another queryset."""
+    """Filters the model's published rows, unless a view passes another queryset.
+
+    Each page builds its filters and their form from the class's own once per language, not afresh: the
+    filters are copied one level deep (django-filter deep-copies them, querysets and all), and the form
+    class, whose fields hold the choices' querysets in the page's language order, is made once per
+    filter set and language (django-filter makes a new one, with new fields, for every page). The form
+    still copies its fields, and each field its queryset, for every page, as every Django form does.
+    """
+
+    _form_classes = {}  # (filter set class, language): form class; shared by every subclass, keyed by class
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
             queryset = self._meta.model.objects.published()
+        base_filters = self.base_filters
+        self.base_filters = {}  # django-filter's deep copy copies nothing; the filters are copied below
         super().__init__(data, queryset, **kwargs)
+        del self.base_filters
+        self.filters = {}
+        for name, base in base_filters.items():
+            filter_ = copy.copy(base)
+            filter_.extra = dict(base.extra)  # a model choice filter puts its queryset there, page by page
+            filter_.model, filter_.parent = queryset.model, self
+            if base.method is not None:
+                filter_.method = base.method  # binds the filter's method to this copy, and so to this filter set
+            self.filters[name] = filter_
+
+    def get_form_class(self):
+        key = (type(self), translation.get_language())
+        form_class = self._form_classes.get(key)
+        if form_class is None:
+            form_class = self._form_classes[key] = super().get_form_class()
+        return form_class
 
 
 class RowChoiceFilter(django_filters.ModelChoiceFilter):

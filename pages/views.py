@@ -50,11 +50,13 @@ def home(request):
         {
             "figures": figures,
             "figures_as_of": SimpleLazyObject(lambda: max((figure.as_of for figure in figures), default=None)),
-            "sectors": Sector.objects.with_documented_counts(),
+            "sectors": SimpleLazyObject(Sector.objects.with_documented_counts),
             "indices": SimpleLazyObject(
                 lambda: [index for index in with_trends(indices_with_results()) if index.trend]
             ),
-            "newest_cases": Case.objects.published().for_listing().newest_first()[:NEWEST_CASES],
+            "newest_cases": SimpleLazyObject(
+                lambda: Case.objects.published().for_listing().newest_first()[:NEWEST_CASES]
+            ),
             "nav_section": "home",
             "map": SimpleLazyObject(lambda: map_points(home_map_cities())),
         },
