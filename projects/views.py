@@ -115,7 +115,7 @@ def case_detail(request, slug, preview=False):
     # The case alone: its cities, the related cases and the map are read only where the page is drawn, in
     # the "case-detail" fragment, which is kept for the content generation: drawn from the cache, they cost
     # no query.
-    case = get_object_or_404(visible(Case.objects.select_related("sector", "category", "country"), preview), slug=slug)
+    case = get_object_or_404(visible(Case.objects.all(), preview), slug=slug)
     case, revision = previewed(request, case) if preview else (case, None)
     # ``all()``: a preview's cities are the revision's, placed in the prefetch cache.
     cities = SimpleLazyObject(lambda: [city for city in case.cities.all() if city.is_published])

@@ -2,11 +2,11 @@
 
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_noop, pgettext
+from django.utils.translation import get_language, gettext_noop, override, pgettext
 from django.utils.translation import gettext as _
 
 from core import citations as core_citations
@@ -180,16 +180,41 @@ def language_versions(context):
     page = reverse("home") if request.path.startswith("//") else request.get_full_path()
     versions = []
     for code, name in settings.LANGUAGES:
+        path = path_in_language(request, code)
         versions.append(
             {
                 "code": code,
                 "name": name,
-                "url": translate_url(page, code),
-                "absolute_url": absolute_url(translate_url(canonical, code)),
+                "url": in_language(page, path, code),
+                "absolute_url": absolute_url(in_language(canonical, path, code)),
                 "current": code == current,
             }
         )
     return versions
+
+
+def path_in_language(request, code):
+    """The request's page's path in the language ``code``, reversed from the URL pattern the request was
+    resolved to (what ``translate_url`` does after resolving the path once more); None where it cannot be
+    (a path that matched no pattern, ``//`` paths)."""
+    match = request.resolver_match
+    if match is None or not match.url_name or request.path.startswith("//"):
+        return None
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    try:
+        with override(code):
+            return reverse(name, args=match.args, kwargs=match.kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def in_language(url, path, code):
+    """``url`` (a path and query on this site) with its path put in the language ``code``: ``path`` if known,
+    else ``translate_url``'s answer."""
+    if path is None:
+        return translate_url(url, code)
+    query = url.partition("?")[2]
+    return f"{path}?{query}" if query else path
 
 
 @register.simple_tag
