@@ -179,8 +179,14 @@ class FacetedFilterSet(django_filters.FilterSet):
             for name, value in sorted(self.form.cleaned_data.items())
             if name not in self.facets and name != "ordering"  # neither changes the cells
         }
+        # The rows, not the columns: the SQL of the base queryset's FROM and WHERE (its selected columns,
+        # related rows and annotations left out, whose compiling cost as much as the rest of the tally).
+        query = self.queryset.query.clone()
+        query.clear_select_clause()
+        query.clear_ordering(force=True)
+        query.select_related = False
         try:
-            rows = str(self.queryset.order_by().query)
+            rows = str(query)
         except EmptyResultSet:  # .none()
             rows = ""
         digest = hashlib.sha256(json.dumps([rows, values], sort_keys=True).encode()).hexdigest()
