@@ -11,6 +11,15 @@ records each template rendered and its context); ``--wsgi`` calls the WSGI appli
 (``seoul_diplomacy.wsgi.application``, the page cache's front included) with a request as gunicorn builds
 it, and first times the same requests without the profiler: wall and CPU time a request, and the Redis
 commands this process sent a request.
+
+``--per-page`` times each page on its own instead (wall and CPU time a request, the CPU time of the
+PostgreSQL backend serving this process, Python function calls a request) and prints no profile. With
+``--miss`` every request starts with this process's fragment cache emptied (``core.cache.fragments``), as
+for an address, a filter combination or a language nobody has asked for since the content last changed:
+what a miss costs beside what a repeated request costs (the facet cells, links and map points stay warm).
+
+    .venv/bin/python -m bench.profile_pages --wsgi --per-page --repeat 50
+    .venv/bin/python -m bench.profile_pages --wsgi --per-page --miss --repeat 20
 """
 
 import argparse
@@ -33,6 +42,8 @@ def main():
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--sort", default="tottime", choices=["tottime", "cumulative"])
     parser.add_argument("--wsgi", action="store_true", help="call the WSGI application as gunicorn does")
+    parser.add_argument("--per-page", action="store_true", help="time each page on its own; no profile")
+    parser.add_argument("--miss", action="store_true", help="empty the fragment cache before every request")
     args = parser.parse_args()
     # As make serve has it (and bench/throughput.sh): production settings, Redis, on a database
     # bench.queries (or throughput.sh) prepared.
@@ -57,6 +68,10 @@ def main():
     pages = [page or case for page in PAGES]
     pages += ["/ko" + page for page in pages]
     get = wsgi_get() if args.wsgi else Client(headers={"host": "localhost", "x-forwarded-proto": "https"}).get
+    if args.miss:
+        get = missing_fragments(get)
+    if args.per_page:
+        return time_each_page(get, pages, args.repeat)
     for page in pages:
         for _ in range(2):  # the second fills this process's copies of the cached pages
             assert get(page).status_code == 200, page
@@ -96,6 +111,52 @@ def main():
         where = filename.split("site-packages/")[-1].replace(os.getcwd() + "/", "")
         value = tottime if args.sort == "tottime" else cumtime
         print(f"| {value / total:6.1%} | {calls / requests:8.1f} | {where}:{line}({name}) |")
+
+
+def missing_fragments(get):
+    """``get`` with this process's fragment cache emptied before each request."""
+    from core.cache import fragments
+
+    def get_missing(path):
+        fragments.clear()
+        return get(path)
+
+    return get_missing
+
+
+def time_each_page(get, pages, repeat):
+    """Per page: wall and CPU time a request, the PostgreSQL backend's CPU time a request, function calls."""
+    from django.db import connection
+
+    clock_ticks = os.sysconf("SC_CLK_TCK")
+
+    def backend_cpu():  # seconds of CPU the backend serving this process has used (utime + stime)
+        if connection.vendor != "postgresql":
+            return 0.0
+        connection.ensure_connection()
+        with open(f"/proc/{connection.connection.info.backend_pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / clock_ticks
+
+    print(f"{'page':50} | {'wall ms':>8} | {'CPU ms':>7} | {'database CPU ms':>15} | {'calls':>8}")
+    for page in pages:
+        for _ in range(2):
+            get(page)
+        profile = cProfile.Profile()
+        profile.enable()
+        get(page)
+        profile.disable()
+        calls = sum(entry[1] for entry in pstats.Stats(profile).stats.values())
+        database = backend_cpu()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for _ in range(repeat):
+            get(page)
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        database = backend_cpu() - database
+        print(
+            f"{page:50} | {elapsed / repeat * 1000:8.2f} | {cpu / repeat * 1000:7.2f} | "
+            f"{database / repeat * 1000:15.2f} | {calls:8,}"
+        )
 
 
 class Answer:
