@@ -41,7 +41,8 @@ class RankHistory:
             entry.number = number
             entry.editions = year_ranges(result.edition for result in entry.records)
             for result in entry.records:
-                result.shared_sources.append(number)
+                # As text: written twice a row, where the template engine would format an int for the locale.
+                result.shared_sources.append(str(number))
         return results, shared
 
     @cached_property
