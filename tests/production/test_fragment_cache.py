@@ -78,6 +78,19 @@ def test_a_warm_fragment_runs_no_query_of_its_own(client, site, fragment_cache, 
         client.get(reverse("home"))
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_warm_detail_page_reads_only_its_own_row(client, site, fragment_cache, language, django_assert_num_queries):
+    """A case's cities, related cases and map, and an index's results and chart, are read where the cached
+    fragment is drawn: from a warm fragment the page reads the case (or the index) and nothing else."""
+    with translation.override(language):
+        urls = [site.get_absolute_url(), reverse("rankings:index_detail", args=["gpci"])]
+    for url in urls:
+        first = client.get(url)
+        with django_assert_num_queries(1):
+            again = client.get(url)
+        assert again.status_code == 200 and again.content == first.content, url
+
+
 def test_a_content_change_shows_at_once_in_every_fragment(client, site, fragment_cache):
     urls = [reverse("home"), reverse("projects:case_list"), site.get_absolute_url()]
     for url in urls:
