@@ -143,8 +143,8 @@ def related_cases(case):
     """The first other published cases of the case's sector, in the sector's own order (title): read from the
     (status, sector, title, slug) index, where the default order (the sector's display order first) would sort
     the whole sector."""
-    related = Case.objects.published().for_listing().filter(sector=case.sector_id).exclude(pk=case.pk)
-    return list(related.order_by(*within_a_sector())[:RELATED_CASES])
+    related = Case.objects.published().select_related("country").filter(sector=case.sector_id).exclude(pk=case.pk)
+    return list(related.order_by(*within_a_sector())[:RELATED_CASES])  # each named with its country, nothing more
 
 
 def sector_list(request):
