@@ -187,11 +187,17 @@ class FragmentCache:
 fragments = FragmentCache(max_chars=8_000_000)
 
 
-def fragment(request, key, render):
+# Rows read for a page's own use that depend on the content and the language alone (a filter's choices):
+# up to 20,000 rows per process, kept as fragments are.
+kept_rows = FragmentCache(max_chars=20_000)
+
+
+def fragment(request, key, render, store=fragments):
     """``render()``'s result for ``key`` (a tuple) in the current language and content generation, from
-    this process's memory when it has it (``FRAGMENT_CACHE``). Only for requests that could get a cached
-    page (reads without a session: staff see drafts and previews); the others, and every request while the
-    cache is off or unreachable, get ``render()`` itself."""
+    this process's memory when it has it (``FRAGMENT_CACHE``): ``store``, the template fragments unless told
+    (``kept_rows`` for lists of rows). Only for requests that could get a cached page (reads without a
+    session: staff see drafts and previews); the others, and every request while the cache is off or
+    unreachable, get ``render()`` itself."""
     if (
         not settings.FRAGMENT_CACHE
         or request is None
@@ -207,8 +213,8 @@ def fragment(request, key, render):
         logger.exception("Cache unreachable; fragment rendered without it.")
         return render()
     full_key = (current, translation.get_language(), *key)
-    value = fragments.get(full_key)
+    value = store.get(full_key)
     if value is None:
         value = render()
-        fragments.set(full_key, value)
+        store.set(full_key, value)
     return value

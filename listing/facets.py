@@ -16,7 +16,7 @@ from django.db.models import Count, Model
 
 from core.cache import generation, request_generation
 from core.redis_cache import CacheUnavailable
-from listing.forms import RowsReadOnce
+from listing.forms import RowsReadOnce, choice_rows
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ class FacetedFilterSet(django_filters.FilterSet):
             field = self.form.fields.get(name)
             on_column = path.partition("__")[0] == column and isinstance(field, RowsReadOnce)
             if on_column and field.queryset.model is related_model:
-                return {obj.pk: obj for obj in field.queryset}
+                return {obj.pk: obj for obj in choice_rows(field)}
         return None
 
     def facet_cache_key(self):

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core import i18n, search
+from core.cache import fragment, kept_rows
 from listing.forms import RowChoiceField, RowMultipleChoiceField
 
 SEARCH_MAX_LENGTH = search.SEARCH_MAX_LENGTH
@@ -42,6 +43,19 @@ class PublishedFilterSet(django_filters.FilterSet):
             if base.method is not None:
                 filter_.method = base.method  # binds the filter's method to this copy, and so to this filter set
             self.filters[name] = filter_
+
+    @property
+    def form(self):
+        """The form, each model choice field given its rows as kept for the content generation and the
+        page's language (``core.cache.kept_rows``): a filter's choices are the same for every page until
+        the content changes, so a page reads none of them again."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, field in form.fields.items():
+                if isinstance(field, forms.ModelChoiceField):
+                    key = ("choices", type(self).__module__, type(self).__qualname__, name)
+                    field.rows = fragment(self.request, key, lambda field=field: list(field.queryset), kept_rows)
+        return self._form
 
     def get_form_class(self):
         key = (type(self), translation.get_language())

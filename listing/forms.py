@@ -6,8 +6,16 @@ from django import forms
 from django.forms.renderers import Jinja2
 
 
+def choice_rows(field):
+    """The rows a model choice field offers: those the filter set kept for the content generation
+    (``field.rows``, ``PublishedFilterSet.form``), else its queryset's, read once for the form."""
+    rows = getattr(field, "rows", None)
+    return rows if rows is not None else field.queryset
+
+
 class ChoicesInOneQuery(django_filters.fields.ModelChoiceIterator):
-    """A filter's choices read as one plain query, kept for the request.
+    """A filter's choices read as one plain query, kept for the request (or for the content generation:
+    ``choice_rows``).
 
     Django reads model choices through ``QuerySet.iterator()``, which on PostgreSQL opens a server-side
     cursor: three round trips (DECLARE, FETCH, CLOSE) for a table of a few dozen rows, every time the
@@ -19,7 +27,7 @@ class ChoicesInOneQuery(django_filters.fields.ModelChoiceIterator):
             yield (self.field.null_value, self.field.null_label)
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        for obj in choice_rows(self.field):
             yield self.choice(obj)
 
 
@@ -38,7 +46,7 @@ class RowsReadOnce:
         return str(getattr(obj, self.to_field_name or "pk"))
 
     def rows_by_key(self):
-        return {self.key_of(obj): obj for obj in self.queryset}
+        return {self.key_of(obj): obj for obj in choice_rows(self)}
 
     def row_for(self, key):
         """The row whose key is ``key``, or a "not one of the choices" error naming it."""
@@ -86,7 +94,7 @@ class GroupedChoicesInOneQuery(ChoicesInOneQuery):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         group, members = None, []
-        for obj in self.queryset:
+        for obj in choice_rows(self.field):
             label = self.field.group_label(obj)
             if members and label != group:
                 yield (group, members)

@@ -10,6 +10,7 @@ from core.revisions import previewed
 from core.worldmap import map_points
 from listing.exports import page_or_json
 from listing.filters import RELEVANCE, in_page_language
+from listing.forms import choice_rows
 from listing.paging import GroupedResults, KeysFirst
 from listing.querystring import with_changes
 from listing.views import FilteredListView
@@ -62,7 +63,7 @@ class CaseListView(FilteredListView):
         tally = self.filterset.tally()
         if tally is not None and tuple(queryset.query.order_by) == self.default_order():
             counts = tally.selected["sector"]
-            sectors = self.filterset.form.fields["sector"].queryset  # in the default order, read once a page
+            sectors = choice_rows(self.filterset.form.fields["sector"])  # in the default order, as the filter has them
             groups = [(sector.pk, counts.get(sector.slug, 0)) for sector in sectors]
             queryset = GroupedResults(queryset, "sector", groups, within_a_sector())
         elif RELEVANCE in queryset.query.annotations:  # a search: every match is sorted, so sort bare rows

@@ -91,6 +91,21 @@ def test_a_warm_detail_page_reads_only_its_own_row(client, site, fragment_cache,
         assert again.status_code == 200 and again.content == first.content, url
 
 
+def test_a_warm_list_reads_its_filters_choices_once_per_content_change(
+    client, site, fragment_cache, make_case, make_country, settings, django_assert_num_queries
+):
+    """The filters' choices (sectors, countries, categories, cities) are the same for every page until the
+    content changes: a list page drawn from warm fragments reads none of them, and a case in a new country
+    adds that country to the next page's choices."""
+    settings.FACET_CACHE_SECONDS = 600  # as with production's shared cache: the counts are kept too
+    url = reverse("projects:case_list")
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
+    make_case("hanoi-card", title="Hanoi card", country=make_country("VN", "Viet Nam"))
+    assert b'value="VN"' in client.get(url).content
+
+
 def test_a_content_change_shows_at_once_in_every_fragment(client, site, fragment_cache):
     urls = [reverse("home"), reverse("projects:case_list"), site.get_absolute_url()]
     for url in urls:
