@@ -35,6 +35,15 @@ class Region(models.TextChoices):
     OCEANIA = "oceania", _("Oceania")
 
 
+def choice_label(choices, value):
+    """The label of ``value`` among ``choices`` (a ``TextChoices``), else the value itself, as Django's
+    ``get_FOO_display()`` gives it, which rebuilds a dict of every choice each time it is called."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
 class Relationship(models.TextChoices):
     NONE = "none", _("Partner (no formal tie)")
     SISTER = "sister", _("Sister city")
@@ -268,6 +277,11 @@ class City(Publishable, Provenance, search.Searchable):
     def get_absolute_url(self):
         return cached_reverse("projects:city_detail", self.slug)
 
+    @property
+    def relationship_label(self):
+        """What ``get_relationship_display()`` says, for a list's rows (``choice_label``)."""
+        return choice_label(Relationship, self.relationship)
+
     def natural_key(self):
         return (self.slug,)
 
@@ -472,6 +486,11 @@ class Case(Publishable, Provenance, search.Searchable):
 
     def get_absolute_url(self):
         return cached_reverse("projects:case_detail", self.slug)
+
+    @property
+    def kind_label(self):
+        """What ``get_kind_display()`` says, for a list's rows (``choice_label``)."""
+        return choice_label(WorkKind, self.kind)
 
     def natural_key(self):
         return (self.slug,)
