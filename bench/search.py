@@ -61,12 +61,12 @@ def compact():
     would be read by every scan, and a GIN index's pending entries by every search."""
     from django.db import connection
 
-    from projects.models import Case, City, Country, Sector
+    from projects.models import Case, CaseWords, City, Country, Sector
 
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for model in (Country, Sector, City, Case, Case.cities.through):
+        for model in (Country, Sector, City, Case, CaseWords, Case.cities.through):
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 

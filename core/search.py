@@ -17,8 +17,10 @@ On PostgreSQL the words are read through a GIN index on a ``search_words`` colum
 ``search_text`` by PostgreSQL itself, see ``WordIndex``), where every word of the names and of the description
 is also present tagged with its section ("~n" + word, "~b" + word): a query asks for ``'word':*``; the best
 matches are read a score at a time (``ordered_keys``), without ranking every row that holds a common word;
-a count above 1,000 is the planner's estimate (``count``). SQLite (``make run``) reads the same column with
-``LIKE '% word%'``: the same matches, no index.
+a count above 1,000 is the planner's estimate (``count``). A model may also keep a narrow table beside it
+(``NarrowWords``: its sort keys and the words of its names and of what it belongs to, no description), from which
+a score level of those sections is sorted, reading many narrow rows to a page rather than a few wide ones.
+SQLite (``make run``) reads the same column with ``LIKE '% word%'``: the same matches, no index.
 
 Models keep the column current in ``save()`` (``Searchable``); bulk writers (the importer, the synthetic data)
 call ``refresh()`` or ``changed()``. The words column follows ``search_text`` by itself (a generated column).
@@ -30,6 +32,7 @@ import json
 import re
 import unicodedata
 
+from django.core.exceptions import FieldError
 from django.db import connections, models, transaction
 from django.db.migrations.operations.base import Operation
 from django.db.models.expressions import Col
@@ -50,6 +53,8 @@ WORDS_FUNCTION = "search_words_v1"
 WORDS_COLUMN = "search_words"
 NAME_TAG = "~n"
 BODY_TAG = "~b"
+RELATED_TAG = "~r"  # the narrow table's tag of the words of what a row belongs to (``NarrowWords``)
+NARROW_WORDS_FUNCTION = "search_narrow_words_v1"
 RANKED_WORDS_MAX = 3
 
 
@@ -205,9 +210,11 @@ def in_section(word, points):
     return f"{anywhere} & !{names} & !{body}"
 
 
-def score_levels(words_):
+def score_levels(words_, section=in_section):
     """For each score a row can have, best first, the tsquery of the rows that have it: with one word, its
-    rows with it in their names, then in their description (not their names), then the rest."""
+    rows with it in their names, then in their description (not their names), then the rest. With
+    ``section`` ``in_narrow_section``: the tsquery of a narrow table's rows that may have it, or None where
+    that table cannot tell (a level with a word in the description)."""
     combinations = [((), 0)]
     for word in words_:
         combinations = [
@@ -215,9 +222,25 @@ def score_levels(words_):
         ]
     levels = {}
     for chosen, total in combinations:
-        condition = " & ".join(f"({in_section(word, points)})" for word, points in chosen)
-        levels.setdefault(total, []).append(f"({condition})")
-    return [" | ".join(levels[total]) for total in sorted(levels, reverse=True)]
+        parts = [section(word, points) for word, points in chosen]
+        condition = None if None in parts else " & ".join(f"({part})" for part in parts)
+        levels.setdefault(total, []).append(condition)
+    return [
+        None if None in levels[total] else " | ".join(f"({condition})" for condition in levels[total])
+        for total in sorted(levels, reverse=True)
+    ]
+
+
+def in_narrow_section(word, points):
+    """What a narrow table (``NarrowWords``: names and what the row belongs to, no description) says of
+    ``word`` first found in the section worth ``points``: its rows that may be so (the description, which
+    it does not hold, is checked on the model's own table), or None for the description itself."""
+    names, related = lexeme(word, NAME_TAG), lexeme(word, RELATED_TAG)
+    if points == 3:
+        return names
+    if points == 2:
+        return None
+    return f"{related} & !{names}"
 
 
 def ranking_of(queryset):
@@ -261,10 +284,16 @@ def ordered_keys(queryset, item, count=None):
     annotation = ranking[0]
     first_rows = FirstRows(queryset)
     keys = []
-    for total, level in zip(score_totals(annotation.words), score_levels(annotation.words), strict=True):
+    levels = zip(
+        score_totals(annotation.words),
+        score_levels(annotation.words),
+        score_levels(annotation.words, in_narrow_section),
+        strict=True,
+    )
+    for total, level, narrow in levels:
         if len(keys) >= stop:
             break
-        keys += level_keys(queryset, first_rows, total, level, stop - len(keys))
+        keys += level_keys(queryset, first_rows, total, (level, narrow), stop - len(keys))
     return keys[start:stop]
 
 
@@ -272,18 +301,55 @@ def score_totals(words_):
     return list(range(3 * len(words_), len(words_) - 1, -1))
 
 
-def level_keys(queryset, first_rows, total, level, wanted):
+def level_keys(queryset, first_rows, total, levels, wanted):
     """The first ``wanted`` keys, in the list's order, of the rows of ``queryset`` whose score is ``total``
-    (``level``: the tsquery of those rows): from the list's first rows when they hold that many, else from
-    the word index, sorted."""
+    (``levels``: the tsquery of those rows, and what the narrow table can say of them, or None): from the
+    list's first rows when they hold that many, else from the narrow table, else from the word index,
+    sorted."""
+    level, narrow = levels
     keys = first_rows.keys(total)
     if len(keys) >= wanted:
         return keys[:wanted]
+    if narrow is not None:
+        keys = narrow_keys(queryset, first_rows, levels, wanted)
+        if keys is not None:
+            return keys
     # Off the title index: the planner would walk it, taking the level's rows to be spread evenly through
     # the titles, and off the sequential scan, which it takes for a level it guesses large.
     with planner_without(queryset.db, "indexscan", "seqscan"):
         rows = narrowed(queryset, level, first_rows.annotation.column)
         return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
+
+
+def narrow_keys(queryset, first_rows, levels, wanted):
+    """``level_keys`` from the model's narrow table (``NarrowWords``), or None when it has none, cannot sort
+    in the list's order, or its first rows hold too few of the list's own (other filters, drafts).
+
+    The narrow table's rows that may be at the level are sorted in the list's order (its few narrow rows per
+    page are read, not the model's wide ones: a common word's level is thousands of rows), and the first of
+    them are checked against the list itself: its filters, and the whole level (the description's words,
+    which the narrow table does not hold). Every row of the level is among the narrow table's, so the rows
+    that pass, in that order, are the level's first."""
+    side = _narrow.get(queryset.model)
+    level, narrow = levels
+    if side is None:
+        return None
+    read = 2 * wanted + NARROW_SPARE
+    try:
+        candidates = side.objects.using(queryset.db).filter(WordsMatch(narrow, "pk")).order_by(*first_rows.rest)
+        with planner_without(queryset.db, "seqscan"):
+            candidates = list(candidates.values_list("pk", flat=True)[:read])
+    except FieldError:  # the list's order names a field the narrow table does not have
+        return None
+    rows = narrowed(queryset, level, first_rows.annotation.column).filter(pk__in=candidates).order_by()
+    passed = set(rows.values_list("pk", flat=True))
+    keys = [key for key in candidates if key in passed]
+    if len(keys) < wanted and len(candidates) == read:  # more candidates than were read: not settled here
+        return None
+    return keys[:wanted]
+
+
+NARROW_SPARE = 20  # candidates read from a narrow table beyond twice the rows wanted (drafts, other filters)
 
 
 class FirstRows:
@@ -427,14 +493,18 @@ class Searchable(models.Model):
 
 # model -> (its rows by primary key, ready for ``search_document()``; the rows whose text names it)
 _registry = {}
+_narrow = {}  # model -> the model of its narrow table (``NarrowWords``), where it has one
 CHUNK = 1000
 
 
-def register(model, rows, dependents=None):
+def register(model, rows, dependents=None, narrow=None):
     """``rows(pks)``: a queryset of ``model``'s rows with what ``search_document()`` reads prefetched;
     ``dependents(pks)``: querysets (made by other ``rows`` functions) of the rows whose text holds these
-    rows' names, e.g. a country's cities and cases."""
+    rows' names, e.g. a country's cities and cases; ``narrow``: the (unmanaged) model of its narrow table,
+    read on PostgreSQL only (``NarrowWords`` keeps it)."""
     _registry[model] = (rows, dependents or (lambda pks: []))
+    if narrow is not None:
+        _narrow[model] = narrow
 
 
 def changed(model, pks, *, itself=True):
@@ -574,6 +644,111 @@ class WordIndex(PostgresOnlyOperation):
 
     def describe(self):
         return f"Word column and index {self.name} on {self.model_name} (PostgreSQL only)"
+
+
+# The words of a ``search_text`` that a narrow table holds: those of the names tagged "~n", those of what the
+# row belongs to (after "\t") tagged "~r"; not the description, the widest part of most rows.
+NARROW_WORDS_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {NARROW_WORDS_FUNCTION}(text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array_to_tsvector(array_remove(array_remove(array_remove(
+    string_to_array(replace(split_part($1, E'\\n', 1), ' ', ' {NAME_TAG}'), ' ')
+    || string_to_array(replace(split_part($1, E'\\t', 2), ' ', ' {RELATED_TAG}'), ' '),
+    ''), '{NAME_TAG}'), '{RELATED_TAG}'))
+$$
+"""
+
+
+class NarrowWords(PostgresOnlyOperation):
+    """On PostgreSQL only: the table of the unmanaged model ``name`` beside ``model_name``'s, one row per row
+    (same primary key), holding the model's columns of the same names as the narrow model's fields (its
+    sort keys: title, Korean title, slug) and ``search_words``: the words of its names and of what it
+    belongs to (``NARROW_WORDS_FUNCTION``), with a GIN index. Triggers keep it current on every write of the
+    model's table, bulk ones, ``loaddata`` and deletes included (and empty it when that table is truncated),
+    so no writer has to know of it.
+
+    Why: a level of a common word (its rows with it in their names, say) is thousands of rows, which the
+    word index finds but which must be read to be sorted. The model's rows are wide (the description, the
+    sources, its search text and words): about six to an 8 kB page, so that reading 13,000 of them reads
+    10,000 pages. The narrow rows hold twenty or more to a page. ``search_words`` is a plain column written
+    by the trigger rather than a generated one: the narrow table has no ``search_text``."""
+
+    def create(self, schema_editor, model, narrow):
+        quote = schema_editor.quote_name
+        table, main = quote(narrow._meta.db_table), quote(model._meta.db_table)
+        key, main_key = quote(narrow._meta.pk.column), quote(model._meta.pk.column)
+        fields = [field for field in narrow._meta.concrete_fields if not field.primary_key]
+        columns = [quote(field.column) for field in fields]
+        definitions = [
+            f"{key} {narrow._meta.pk.db_type(schema_editor.connection)} PRIMARY KEY",
+            *(f"{quote(field.column)} {field.db_type(schema_editor.connection)} NOT NULL" for field in fields),
+            f"{quote(WORDS_COLUMN)} tsvector NOT NULL",
+        ]
+        values = ", ".join([f"NEW.{main_key}", *(f"NEW.{column}" for column in columns)])
+        copied = ", ".join(f"{column} = EXCLUDED.{column}" for column in [*columns, quote(WORDS_COLUMN)])
+        words = f"{NARROW_WORDS_FUNCTION}(NEW.{quote('search_text')})"
+        function = trigger = self.copy_function(schema_editor, narrow)
+        schema_editor.execute(NARROW_WORDS_FUNCTION_SQL)
+        schema_editor.execute(f"CREATE TABLE {table} ({', '.join(definitions)})")
+        schema_editor.execute(
+            f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'TRUNCATE' THEN
+                TRUNCATE {table};
+              ELSIF TG_OP = 'DELETE' THEN
+                DELETE FROM {table} WHERE {key} = OLD.{main_key};
+              ELSE
+                INSERT INTO {table} ({key}, {", ".join(columns)}, {quote(WORDS_COLUMN)})
+                VALUES ({values}, {words})
+                ON CONFLICT ({key}) DO UPDATE SET {copied};
+              END IF;
+              RETURN NULL;
+            END $$"""
+        )
+        watched = ", ".join([*columns, quote("search_text")])
+        schema_editor.execute(
+            f"CREATE TRIGGER {trigger} AFTER INSERT OR DELETE OR UPDATE OF {watched} ON {main} "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {quote(narrow._meta.db_table + '_empty')} AFTER TRUNCATE ON {main} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        )
+        schema_editor.execute(
+            f"INSERT INTO {table} ({key}, {', '.join(columns)}, {quote(WORDS_COLUMN)}) "
+            f"SELECT {main_key}, {', '.join(columns)}, {NARROW_WORDS_FUNCTION}({quote('search_text')}) FROM {main}"
+        )
+        # (the index made after the rows are written: in one build, not entry by entry)
+        index = quote(f"{narrow._meta.db_table}_words")
+        schema_editor.execute(f"CREATE INDEX {index} ON {table} USING gin ({quote(WORDS_COLUMN)})")
+
+    def drop(self, schema_editor, model, narrow):
+        quote = schema_editor.quote_name
+        function = trigger = self.copy_function(schema_editor, narrow)
+        main = quote(model._meta.db_table)
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {main}")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {quote(narrow._meta.db_table + '_empty')} ON {main}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}()")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {quote(narrow._meta.db_table)}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {NARROW_WORDS_FUNCTION}(text)")
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            self.create(schema_editor, *self.models(to_state.apps, app_label))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            self.drop(schema_editor, *self.models(from_state.apps, app_label))
+
+    def models(self, apps, app_label):
+        return apps.get_model(app_label, self.model_name), apps.get_model(app_label, self.name)
+
+    @staticmethod
+    def copy_function(schema_editor, narrow):
+        return schema_editor.quote_name(f"{narrow._meta.db_table}_copy")
+
+    def describe(self):
+        return f"Narrow word table {self.name} beside {self.model_name}, kept by triggers (PostgreSQL only)"
 
 
 class DropTrigramIndex(TrigramIndex):

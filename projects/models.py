@@ -523,6 +523,27 @@ class Case(Publishable, Provenance, search.Searchable):
         return i18n.year_display(year) if year else ""
 
 
+class CaseWords(models.Model):
+    """A case's sort keys and the words of its names and of what it belongs to, in a narrow table of their
+    own (PostgreSQL only: migration 0016, ``core.search.NarrowWords``, whose triggers keep it; nothing writes
+    it through Django). A score level of a common word is sorted from here (``core.search.narrow_keys``):
+    the same rows as the case table's, a few times as many to a page. Its primary key is the case's; its
+    fields are the case's columns of the same names, so that the case list's order reads the same here."""
+
+    id = models.BigIntegerField(primary_key=True, db_column="case_id")
+    title = models.CharField(max_length=250)
+    title_ko = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=120)
+
+    class Meta:
+        managed = False
+        db_table = "projects_case_words"
+        default_permissions = ()
+
+    def __str__(self):
+        return self.title
+
+
 class KeyFigure(Provenance):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     label = models.CharField(_("label"), max_length=160)

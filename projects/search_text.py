@@ -9,7 +9,7 @@ bypassed (``loaddata`` saves raw). The importer calls ``core.search.changed()`` 
 from django.db.models.signals import m2m_changed, post_save
 
 from core import search
-from projects.models import Case, CaseCategory, City, Country, Sector
+from projects.models import Case, CaseCategory, CaseWords, City, Country, Sector
 
 Link = Case.cities.through
 
@@ -49,7 +49,7 @@ def register():
         ],
     )
     search.register(City, cities, lambda pks: [cases(Link.objects.filter(city__in=pks).values("case"))])
-    search.register(Case, cases)
+    search.register(Case, cases, narrow=CaseWords)
     for model in (Country, Sector, CaseCategory, City, Case):
         post_save.connect(saved, sender=model, dispatch_uid=f"search:{model._meta.label}")
     m2m_changed.connect(cities_changed, sender=Link, dispatch_uid="search:case-cities")

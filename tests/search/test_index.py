@@ -156,3 +156,88 @@ def test_a_korean_pages_title_order_has_its_index(data):
         window = search.without_words(queryset).order_by(*rest).values("pk")[: search.WINDOW]
         explained = plan(window, "enable_bitmapscan", "enable_sort")
     assert "case_korean_title_idx" in used(explained), explained
+
+
+# --- the cases' narrow table (projects 0016, core.search.NarrowWords) -------------------------------------
+
+
+def narrow_rows():
+    """Every row of the narrow table as its triggers wrote it, by case key."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT case_id, title, title_ko, slug, search_words::text FROM projects_case_words")
+        return {key: rest for key, *rest in cursor.fetchall()}
+
+
+def expected_rows():
+    """The narrow table's rows as the cases' own columns and search text say they should be."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, title, title_ko, slug, {search.NARROW_WORDS_FUNCTION}(search_text)::text FROM projects_case"
+        )
+        return {key: rest for key, *rest in cursor.fetchall()}
+
+
+def test_the_narrow_table_holds_the_names_and_what_a_case_belongs_to(data):
+    case = Case.objects.get(slug="korean")
+    (title, title_ko, slug, words) = narrow_rows()[case.pk]
+    assert (title, title_ko, slug) == ("Transport card", "서울시의 교통카드 시스템", "korean")
+    for entry in ["'~ntransport'", "'~n교통카드'", "'~n서울시의'", "'~rmanagement'", "'~r수도관리'"]:
+        assert entry in words, words
+    assert "'~rtransport'" not in words and "'~nmanagement'" not in words
+    assert not any(entry.startswith("'~b") for entry in words.split()), words  # no description
+    assert narrow_rows() == expected_rows()
+
+
+def test_the_narrow_table_follows_every_write_of_the_cases(data, make_case, make_sector):
+    """Saves, a parent's rename (the cases' texts rebuilt in bulk), bulk updates, deletes: the triggers
+    keep the narrow table as the cases' columns say, whoever writes them."""
+    sector = make_sector("harbours", name="Harbours", name_ko="항만")
+    case = make_case("narrow-case", title="Harbour dredging", sector=sector)
+    assert narrow_rows()[case.pk][0] == "Harbour dredging"
+    case.title = "River dredging"
+    case.save()
+    sector.name = "Ports and rivers"
+    sector.save()  # the sector's cases' search texts are rebuilt (core.search.changed: a bulk update)
+    assert "'~rports'" in narrow_rows()[case.pk][3]
+    Case.objects.filter(pk=case.pk).update(slug="narrow-case-renamed")
+    assert narrow_rows()[case.pk][0::2] == ["River dredging", "narrow-case-renamed"]
+    assert narrow_rows() == expected_rows()
+    case.delete()
+    assert case.pk not in narrow_rows()
+    Case.objects.filter(slug__startswith=synthetic.PREFIX).delete()
+    assert narrow_rows() == expected_rows()
+
+
+def test_imported_cases_are_in_the_narrow_table(db, settings):
+    from dataio.importer import import_fixtures
+    from dataio.layout import FIXTURE_NAMES
+
+    report = import_fixtures([settings.BASE_DIR / "fixtures" / f"{name}.json" for name in FIXTURE_NAMES])
+    assert not report.problems
+    assert len(narrow_rows()) == Case.objects.count() > 0
+    assert narrow_rows() == expected_rows()
+
+
+def test_loaded_cases_are_in_the_narrow_table(shipped_data):
+    """``loaddata`` (as the shipped data's raw rows: one bulk insert per table, then the search texts)."""
+    assert len(narrow_rows()) == Case.objects.count() > 0
+    assert narrow_rows() == expected_rows()
+
+
+@pytest.mark.parametrize("query", ["transport", "water", "thailand", "교통", "seoul water", "zzqx"])
+def test_a_level_past_the_window_is_sorted_from_the_narrow_table(data, query, monkeypatch):
+    """With a small window the levels of names and of what a case belongs to come from the narrow table,
+    and the page is still the page of ranking every match, with other filters too (which the narrow table
+    does not hold: its candidates are checked against the list)."""
+    monkeypatch.setattr(search, "WINDOW", 15)
+    read = []
+    narrow_keys = search.narrow_keys
+    monkeypatch.setattr(search, "narrow_keys", lambda *args: read.append(narrow_keys(*args)) or read[-1])
+    sector = Case.objects.get(slug="korean").sector
+    for queryset in (Case.objects.published(), Case.objects.published().filter(sector=sector), Case.objects.all()):
+        ranked = CaseFilter({"q": query}, queryset=queryset).qs
+        everything = list(ranked.values_list("pk", flat=True))
+        for start, stop in [(0, 20), (20, 40), (0, 300)]:
+            assert search.ordered_keys(ranked, slice(start, stop)) == everything[start:stop], (query, start)
+    if query in ("transport", "water", "thailand"):  # (tens of matches: their levels lie past the window)
+        assert any(keys for keys in read), read
