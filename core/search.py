@@ -310,6 +310,10 @@ def level_keys(queryset, first_rows, total, levels, wanted):
     keys = first_rows.keys(total)
     if len(keys) >= wanted:
         return keys[:wanted]
+    if total == len(first_rows.annotation.words):  # every word only among the names of what the row belongs to
+        keys = parent_keys(queryset, first_rows, level, wanted)
+        if keys is not None:
+            return keys
     if narrow is not None:
         keys = narrow_keys(queryset, first_rows, levels, wanted)
         if keys is not None:
@@ -350,6 +354,34 @@ def narrow_keys(queryset, first_rows, levels, wanted):
 
 
 NARROW_SPARE = 20  # candidates read from a narrow table beyond twice the rows wanted (drafts, other filters)
+
+
+def parent_keys(queryset, first_rows, level, wanted):
+    """``level_keys`` of the level of a one-word search whose word is only among the names of what a row
+    belongs to (a case's sector, country...), read parent by parent, or None where the model names no
+    parents (``register``) or the word names too many.
+
+    Such a level is most often one parent's rows (the sector whose name is the word: thousands of cases),
+    which its own index gives in the list's order, a page's worth read and no more. Each parent whose
+    names hold the word gives its first ``wanted`` rows of the level, in the list's order; the level's first
+    rows are among them (every row of the level names one of these parents), and are sorted out of them."""
+    parents = _parents.get(queryset.model)
+    words_ = first_rows.annotation.words
+    if parents is None or len(words_) != 1:
+        return None
+    conditions = parents(words_[0], queryset.db)
+    if len(conditions) > PARENTS_MAX:
+        return None
+    rows = narrowed(queryset, level, first_rows.annotation.column)
+    found = []
+    for condition in conditions:
+        found += rows.filter(condition).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted]
+    if len(conditions) < 2 or not found:
+        return found
+    return list(rows.filter(pk__in=found).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
+
+
+PARENTS_MAX = 6  # parents read one by one; a word naming more is read from the narrow table instead
 
 
 class FirstRows:
@@ -494,17 +526,22 @@ class Searchable(models.Model):
 # model -> (its rows by primary key, ready for ``search_document()``; the rows whose text names it)
 _registry = {}
 _narrow = {}  # model -> the model of its narrow table (``NarrowWords``), where it has one
+_parents = {}  # model -> its ``parents`` function, where it has one
 CHUNK = 1000
 
 
-def register(model, rows, dependents=None, narrow=None):
+def register(model, rows, dependents=None, narrow=None, parents=None):
     """``rows(pks)``: a queryset of ``model``'s rows with what ``search_document()`` reads prefetched;
     ``dependents(pks)``: querysets (made by other ``rows`` functions) of the rows whose text holds these
     rows' names, e.g. a country's cities and cases; ``narrow``: the (unmanaged) model of its narrow table,
-    read on PostgreSQL only (``NarrowWords`` keeps it)."""
+    read on PostgreSQL only (``NarrowWords`` keeps it); ``parents(word, using)``: conditions on ``model``'s
+    rows (``Q``), one for each row it belongs to whose names hold a word starting with ``word``, such that
+    every row holding ``word`` among the names of what it belongs to meets one of them (``parent_keys``)."""
     _registry[model] = (rows, dependents or (lambda pks: []))
     if narrow is not None:
         _narrow[model] = narrow
+    if parents is not None:
+        _parents[model] = parents
 
 
 def changed(model, pks, *, itself=True):

@@ -448,7 +448,10 @@ class Case(Publishable, Provenance, search.Searchable):
         indexes = [
             # ?sector=, sector pages, and a page of /cases/ in its default order (views.CaseListView)
             models.Index(fields=["status", "sector", "title", "slug"]),
-            models.Index(fields=["status", "country"]),  # ?country=
+            # ?country=, and a search's cases that name the word only in their country's or category's name,
+            # read a country or category at a time in title order (core.search.parent_keys)
+            models.Index(fields=["status", "country", "title", "slug"]),
+            models.Index(fields=["status", "category", "title", "slug"]),
             models.Index(fields=["status", "kind"]),  # ?kind=
             models.Index(fields=["status", "title", "slug"]),  # ?ordering=title
             models.Index(fields=["status", "year_start", "slug"]),  # ?ordering=year

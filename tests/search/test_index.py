@@ -241,3 +241,50 @@ def test_a_level_past_the_window_is_sorted_from_the_narrow_table(data, query, mo
             assert search.ordered_keys(ranked, slice(start, stop)) == everything[start:stop], (query, start)
     if query in ("transport", "water", "thailand"):  # (tens of matches: their levels lie past the window)
         assert any(keys for keys in read), read
+
+
+def test_a_level_of_what_cases_belong_to_is_read_parent_by_parent(data, monkeypatch):
+    """The last level of a one-word search (the word only in the names of a case's sector, category,
+    country or cities) is read a parent at a time from its index in title order: the same page."""
+    monkeypatch.setattr(search, "WINDOW", 15)
+    read = []
+    parent_keys = search.parent_keys
+    monkeypatch.setattr(search, "parent_keys", lambda *args: read.append(parent_keys(*args)) or read[-1])
+    city = City.objects.filter(slug__startswith=synthetic.PREFIX, cases__isnull=False).order_by("slug").first()
+    sector = Case.objects.get(slug="korean").sector
+    for query in ["transport", city.name, "수도", "metro"]:
+        read.clear()
+        for queryset in (Case.objects.published(), Case.objects.published().filter(sector=sector), Case.objects.all()):
+            ranked = CaseFilter({"q": query}, queryset=queryset).qs
+            everything = list(ranked.values_list("pk", flat=True))
+            for start, stop in [(0, 20), (20, 40), (0, 300)]:
+                assert search.ordered_keys(ranked, slice(start, stop)) == everything[start:stop], (query, start)
+        if query == "transport":  # (tens of cases of the sector past the window; the others are few)
+            assert any(keys for keys in read), read
+    with translation.override("ko"):  # the Korean title order: the parents' rows sorted, the same page
+        ranked = CaseFilter({"q": "transport"}, queryset=Case.objects.published()).qs
+        assert search.ordered_keys(ranked, slice(0, 40)) == list(ranked.values_list("pk", flat=True)[:40])
+
+
+def test_a_parents_rows_are_read_in_title_order_from_its_index(data):
+    """Each parent's rows of a level come from an index in the list's order (the sector's, the country's
+    or the category's, each with the title after it): no sort of the parent's rows."""
+    queryset = CaseFilter({"q": "transport"}, queryset=Case.objects.published()).qs
+    annotation, rest = search.ranking_of(queryset)
+    level = search.score_levels(annotation.words)[-1]
+    rows = search.narrowed(queryset, level, annotation.column)
+    case = Case.objects.exclude(category=None).first()
+    for condition, columns in [
+        ({"sector": case.sector}, ("status", "sector_id", "title", "slug")),
+        ({"country": case.country}, ("status", "country_id", "title", "slug")),
+        ({"category": case.category}, ("status", "category_id", "title", "slug")),
+    ]:
+        explained = plan(rows.filter(**condition).order_by(*rest).values("pk")[:20], "enable_bitmapscan", "enable_sort")
+        assert index_names(columns) & used(explained), explained
+        assert "Sort" not in explained, explained
+
+
+def index_names(columns):
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, Case._meta.db_table)
+    return {name for name, info in found.items() if info["index"] and tuple(info["columns"]) == columns}
