@@ -18,8 +18,9 @@ On PostgreSQL the words are read through a GIN index on a ``search_words`` colum
 is also present tagged with its section ("~n" + word, "~b" + word): a query asks for ``'word':*``; the best
 matches are read a score at a time (``ordered_keys``), without ranking every row that holds a common word;
 a count above 1,000 is the planner's estimate (``count``). A model may also keep a narrow table beside it
-(``NarrowWords``: its sort keys and the words of its names and of what it belongs to, no description), from which
-a score level of those sections is sorted, reading many narrow rows to a page rather than a few wide ones.
+(``NarrowWords``: its sort keys and the words of its names), from which a level of the names is sorted, reading
+many narrow rows to a page rather than a few wide ones; and it may name what its rows belong to (``register``:
+``parents``), whose indexes give the rows that hold a word only in those names in the list's order.
 SQLite (``make run``) reads the same column with ``LIKE '% word%'``: the same matches, no index.
 
 Models keep the column current in ``save()`` (``Searchable``); bulk writers (the importer, the synthetic data)
@@ -53,8 +54,7 @@ WORDS_FUNCTION = "search_words_v1"
 WORDS_COLUMN = "search_words"
 NAME_TAG = "~n"
 BODY_TAG = "~b"
-RELATED_TAG = "~r"  # the narrow table's tag of the words of what a row belongs to (``NarrowWords``)
-NARROW_WORDS_FUNCTION = "search_narrow_words_v1"
+NARROW_WORDS_FUNCTION = "search_name_words_v1"
 RANKED_WORDS_MAX = 3
 
 
@@ -210,11 +210,9 @@ def in_section(word, points):
     return f"{anywhere} & !{names} & !{body}"
 
 
-def score_levels(words_, section=in_section):
+def score_levels(words_):
     """For each score a row can have, best first, the tsquery of the rows that have it: with one word, its
-    rows with it in their names, then in their description (not their names), then the rest. With
-    ``section`` ``in_narrow_section``: the tsquery of a narrow table's rows that may have it, or None where
-    that table cannot tell (a level with a word in the description)."""
+    rows with it in their names, then in their description (not their names), then the rest."""
     combinations = [((), 0)]
     for word in words_:
         combinations = [
@@ -222,25 +220,9 @@ def score_levels(words_, section=in_section):
         ]
     levels = {}
     for chosen, total in combinations:
-        parts = [section(word, points) for word, points in chosen]
-        condition = None if None in parts else " & ".join(f"({part})" for part in parts)
-        levels.setdefault(total, []).append(condition)
-    return [
-        None if None in levels[total] else " | ".join(f"({condition})" for condition in levels[total])
-        for total in sorted(levels, reverse=True)
-    ]
-
-
-def in_narrow_section(word, points):
-    """What a narrow table (``NarrowWords``: names and what the row belongs to, no description) says of
-    ``word`` first found in the section worth ``points``: its rows that may be so (the description, which
-    it does not hold, is checked on the model's own table), or None for the description itself."""
-    names, related = lexeme(word, NAME_TAG), lexeme(word, RELATED_TAG)
-    if points == 3:
-        return names
-    if points == 2:
-        return None
-    return f"{related} & !{names}"
+        condition = " & ".join(f"({in_section(word, points)})" for word, points in chosen)
+        levels.setdefault(total, []).append(f"({condition})")
+    return [" | ".join(levels[total]) for total in sorted(levels, reverse=True)]
 
 
 def ranking_of(queryset):
@@ -284,16 +266,10 @@ def ordered_keys(queryset, item, count=None):
     annotation = ranking[0]
     first_rows = FirstRows(queryset)
     keys = []
-    levels = zip(
-        score_totals(annotation.words),
-        score_levels(annotation.words),
-        score_levels(annotation.words, in_narrow_section),
-        strict=True,
-    )
-    for total, level, narrow in levels:
+    for total, level in zip(score_totals(annotation.words), score_levels(annotation.words), strict=True):
         if len(keys) >= stop:
             break
-        keys += level_keys(queryset, first_rows, total, (level, narrow), stop - len(keys))
+        keys += level_keys(queryset, first_rows, total, level, stop - len(keys))
     return keys[start:stop]
 
 
@@ -301,23 +277,21 @@ def score_totals(words_):
     return list(range(3 * len(words_), len(words_) - 1, -1))
 
 
-def level_keys(queryset, first_rows, total, levels, wanted):
+def level_keys(queryset, first_rows, total, level, wanted):
     """The first ``wanted`` keys, in the list's order, of the rows of ``queryset`` whose score is ``total``
-    (``levels``: the tsquery of those rows, and what the narrow table can say of them, or None): from the
-    list's first rows when they hold that many, else from the narrow table, else from the word index,
-    sorted."""
-    level, narrow = levels
+    (``level``: the tsquery of those rows): from the list's first rows when they hold that many; else, for
+    the level of the names, from the narrow table (``narrow_keys``), for the level of what the rows belong
+    to, parent by parent (``parent_keys``), where the model has them; else from the word index, sorted."""
     keys = first_rows.keys(total)
     if len(keys) >= wanted:
         return keys[:wanted]
-    if total == len(first_rows.annotation.words):  # every word only among the names of what the row belongs to
+    words_, keys = first_rows.annotation.words, None
+    if total == SECTION_POINTS[0] * len(words_):  # every word in the names
+        keys = narrow_keys(queryset, first_rows, level, wanted)
+    elif total == SECTION_POINTS[-1] * len(words_):  # every word only among the names of what the row belongs to
         keys = parent_keys(queryset, first_rows, level, wanted)
-        if keys is not None:
-            return keys
-    if narrow is not None:
-        keys = narrow_keys(queryset, first_rows, levels, wanted)
-        if keys is not None:
-            return keys
+    if keys is not None:
+        return keys
     # Off the title index: the planner would walk it, taking the level's rows to be spread evenly through
     # the titles, and off the sequential scan, which it takes for a level it guesses large.
     with planner_without(queryset.db, "indexscan", "seqscan"):
@@ -325,24 +299,23 @@ def level_keys(queryset, first_rows, total, levels, wanted):
         return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
 
 
-def narrow_keys(queryset, first_rows, levels, wanted):
-    """``level_keys`` from the model's narrow table (``NarrowWords``), or None when it has none, cannot sort
-    in the list's order, or its first rows hold too few of the list's own (other filters, drafts).
+def narrow_keys(queryset, first_rows, level, wanted):
+    """``level_keys`` of the level of the names (``level``: every word in the names) from the model's narrow
+    table (``NarrowWords``), or None when it has none, cannot sort in the list's order, or its first rows
+    hold too few of the list's own.
 
-    The narrow table's rows that may be at the level are sorted in the list's order (its few narrow rows per
-    page are read, not the model's wide ones: a common word's level is thousands of rows), and the first of
-    them are checked against the list itself: its filters, and the whole level (the description's words,
-    which the narrow table does not hold). Every row of the level is among the narrow table's, so the rows
-    that pass, in that order, are the level's first."""
+    The narrow table's rows holding every word in their names are sorted in the list's order (many narrow
+    rows to a page are read, not as many wide ones: a common word's names are thousands of rows), and the
+    first of them are checked against the list itself (its filters: published rows, a sector...). The
+    level's rows are all among the narrow table's, so the rows that pass, in that order, are its first."""
     side = _narrow.get(queryset.model)
-    level, narrow = levels
     if side is None:
         return None
     read = 2 * wanted + NARROW_SPARE
     try:
-        candidates = side.objects.using(queryset.db).filter(WordsMatch(narrow, "pk")).order_by(*first_rows.rest)
+        candidates = side.objects.using(queryset.db).filter(WordsMatch(every_word(first_rows.annotation.words), "pk"))
         with planner_without(queryset.db, "seqscan"):
-            candidates = list(candidates.values_list("pk", flat=True)[:read])
+            candidates = list(candidates.order_by(*first_rows.rest).values_list("pk", flat=True)[:read])
     except FieldError:  # the list's order names a field the narrow table does not have
         return None
     rows = narrowed(queryset, level, first_rows.annotation.column).filter(pk__in=candidates).order_by()
@@ -683,15 +656,11 @@ class WordIndex(PostgresOnlyOperation):
         return f"Word column and index {self.name} on {self.model_name} (PostgreSQL only)"
 
 
-# The words of a ``search_text`` that a narrow table holds: those of the names tagged "~n", those of what the
-# row belongs to (after "\t") tagged "~r"; not the description, the widest part of most rows.
+# The words of a ``search_text`` that a narrow table holds: those of its names (before "\n"), untagged.
 NARROW_WORDS_FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION {NARROW_WORDS_FUNCTION}(text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT array_to_tsvector(array_remove(array_remove(array_remove(
-    string_to_array(replace(split_part($1, E'\\n', 1), ' ', ' {NAME_TAG}'), ' ')
-    || string_to_array(replace(split_part($1, E'\\t', 2), ' ', ' {RELATED_TAG}'), ' '),
-    ''), '{NAME_TAG}'), '{RELATED_TAG}'))
+  SELECT array_to_tsvector(array_remove(string_to_array(split_part($1, E'\\n', 1), ' '), ''))
 $$
 """
 
@@ -699,16 +668,16 @@ $$
 class NarrowWords(PostgresOnlyOperation):
     """On PostgreSQL only: the table of the unmanaged model ``name`` beside ``model_name``'s, one row per row
     (same primary key), holding the model's columns of the same names as the narrow model's fields (its
-    sort keys: title, Korean title, slug) and ``search_words``: the words of its names and of what it
-    belongs to (``NARROW_WORDS_FUNCTION``), with a GIN index. Triggers keep it current on every write of the
+    sort keys: title, Korean title, slug) and ``search_words``: the words of its names
+    (``NARROW_WORDS_FUNCTION``), with a GIN index. Triggers keep it current on every write of the
     model's table, bulk ones, ``loaddata`` and deletes included (and empty it when that table is truncated),
     so no writer has to know of it.
 
-    Why: a level of a common word (its rows with it in their names, say) is thousands of rows, which the
-    word index finds but which must be read to be sorted. The model's rows are wide (the description, the
-    sources, its search text and words): about six to an 8 kB page, so that reading 13,000 of them reads
-    10,000 pages. The narrow rows hold twenty or more to a page. ``search_words`` is a plain column written
-    by the trigger rather than a generated one: the narrow table has no ``search_text``."""
+    Why: the level of the names of a common word (the cases with "water" in their titles) is thousands of
+    rows, which the word index finds but which must be read to be sorted, and the model's rows are wide (the
+    description, the sources, the search text and its words): a few to a page, so that nearly every row read
+    is a page read. The narrow rows are many to a page. ``search_words`` is a plain column written by the
+    trigger rather than a generated one: the narrow table has no ``search_text``."""
 
     def create(self, schema_editor, model, narrow):
         quote = schema_editor.quote_name
