@@ -345,12 +345,18 @@ def parent_keys(queryset, first_rows, level, wanted):
     conditions = parents(words_[0], queryset.db)
     if len(conditions) > PARENTS_MAX:
         return None
+    if not conditions:
+        return []
     rows = narrowed(queryset, level, first_rows.annotation.column)
-    found = []
-    for condition in conditions:
-        found += rows.filter(condition).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted]
-    if len(conditions) < 2 or not found:
-        return found
+    each = [
+        rows.filter(condition).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted]
+        for condition in conditions
+    ]
+    if len(each) == 1:
+        return list(each[0])
+    found = list(each[0].union(*each[1:], all=True))  # one statement: each parent's first rows
+    if not found:
+        return []
     return list(rows.filter(pk__in=found).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
 
 

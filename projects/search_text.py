@@ -6,7 +6,7 @@ own text; the signals here rebuild the rows that name it, and the row itself whe
 bypassed (``loaddata`` saves raw). The importer calls ``core.search.changed()`` after its bulk writes.
 """
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.signals import m2m_changed, post_save
 
 from core import search
@@ -37,15 +37,19 @@ def case_parents(word, using):
     to (``Case.search_document``) meets one of them (core.search.parent_keys). Read on PostgreSQL, from the
     parents' own word columns (a category has none: its names are read here)."""
     named = search.WordsMatch(search.lexeme(word, search.NAME_TAG))
-    sectors = Sector.objects.using(using).filter(named).order_by().values_list("pk", flat=True)
-    countries = Country.objects.using(using).filter(named).order_by().values_list("pk", flat=True)
-    conditions = [Q(sector=pk) for pk in sectors] + [Q(country=pk) for pk in countries]
+    parents = [
+        model.objects.using(using).filter(named).order_by().annotate(kind=Value(kind)).values_list("kind", "pk")
+        for kind, model in (("sector", Sector), ("country", Country), ("city", City))
+    ]
+    found = {"sector": [], "country": [], "city": []}
+    for kind, pk in parents[0].union(*parents[1:], all=True):
+        found[kind].append(pk)
+    conditions = [Q(sector=pk) for pk in found["sector"]] + [Q(country=pk) for pk in found["country"]]
     for category in CaseCategory.objects.using(using).order_by().only("pk", "name", "name_ko"):
         if any(found.startswith(word) for found in search.indexed_words(f"{category.name} {category.name_ko}")):
             conditions.append(Q(category=category.pk))
-    cities = City.objects.using(using).filter(named).values("pk")
-    if cities.exists():
-        conditions.append(Q(pk__in=Link.objects.using(using).filter(city__in=cities).values("case")))
+    if found["city"]:
+        conditions.append(Q(pk__in=Link.objects.using(using).filter(city__in=found["city"]).values("case")))
     return conditions
 
 
