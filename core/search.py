@@ -249,9 +249,12 @@ def ordered_keys(queryset, item, count=None):
     Each level (``level_keys``) is looked for first among the first ``WINDOW`` rows of the list in the rest
     of its order (e.g. title, then slug), read once for every level from that order's index
     (``FirstRows``): a level that holds many rows (every case has "seoul" in its summary) fills a page
-    there. A level that does not is read from the word index and sorted (the rows of "상수도" are the
-    waterworks cases, whose titles all sort late: looking for them in title order would read half the
-    table)."""
+    there. A level that does not is read otherwise, without walking the title order (the rows of "상수도"
+    are the waterworks cases, whose titles all sort late: looking for them in title order would read half
+    the table): the level of the names from the model's narrow table, sorted (``narrow_keys``); the level
+    of a word only in the names of what the rows belong to (the sector named 상수도), parent by parent in
+    the list's order (``parent_keys``); any other level, or where the model has neither, from the word
+    index, sorted."""
     start, stop = item.start or 0, item.stop
     ranking = ranking_of(queryset) if stop is not None else None
     if ranking is None or not uses_word_index(connections[queryset.db]) or len(ranking[0].words) > RANKED_WORDS_MAX:
@@ -309,7 +312,7 @@ def narrow_keys(queryset, first_rows, level, wanted):
     first of them are checked against the list itself (its filters: published rows, a sector...). The
     level's rows are all among the narrow table's, so the rows that pass, in that order, are its first."""
     side = _narrow.get(queryset.model)
-    if side is None:
+    if side is None or not first_rows.rest:  # (no order after relevance: nothing to sort the candidates by)
         return None
     read = 2 * wanted + NARROW_SPARE
     try:
@@ -340,7 +343,7 @@ def parent_keys(queryset, first_rows, level, wanted):
     rows are among them (every row of the level names one of these parents), and are sorted out of them."""
     parents = _parents.get(queryset.model)
     words_ = first_rows.annotation.words
-    if parents is None or len(words_) != 1:
+    if parents is None or len(words_) != 1 or not first_rows.rest:
         return None
     conditions = parents(words_[0], queryset.db)
     if len(conditions) > PARENTS_MAX:
@@ -360,7 +363,7 @@ def parent_keys(queryset, first_rows, level, wanted):
     return list(rows.filter(pk__in=found).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
 
 
-PARENTS_MAX = 6  # parents read one by one; a word naming more is read from the narrow table instead
+PARENTS_MAX = 6  # parents read one by one; a word naming more has its level read from the word index instead
 
 
 class FirstRows:
