@@ -121,7 +121,8 @@ class SlugQuerySet(models.QuerySet):
 
 
 def content_models():
-    """The models that hold the site's content (their history models left out), in the order of
+    """The models that hold the site's content (their history models left out, and the unmanaged ones: a
+    table the database keeps from another, such as a search's narrow table), in the order of
     ``settings.CONTENT_APPS``: the apps are named by the wiring, so this module imports none of them."""
     from django.apps import apps
     from django.conf import settings
@@ -131,7 +132,7 @@ def content_models():
         model
         for label in settings.CONTENT_APPS
         for model in apps.get_app_config(label).get_models()
-        if not issubclass(model, HistoricalChanges)
+        if not issubclass(model, HistoricalChanges) and model._meta.managed
     ]
 
 

@@ -17,8 +17,11 @@ On PostgreSQL the words are read through a GIN index on a ``search_words`` colum
 ``search_text`` by PostgreSQL itself, see ``WordIndex``), where every word of the names and of the description
 is also present tagged with its section ("~n" + word, "~b" + word): a query asks for ``'word':*``; the best
 matches are read a score at a time (``ordered_keys``), without ranking every row that holds a common word;
-a count above 1,000 is the planner's estimate (``count``). SQLite (``make run``) reads the same column with
-``LIKE '% word%'``: the same matches, no index.
+a count above 1,000 is the planner's estimate (``count``). A model may also keep a narrow table beside it
+(``NarrowWords``: its sort keys and the words of its names), from which a level of the names is sorted, reading
+many narrow rows to a page rather than a few wide ones; and it may name what its rows belong to (``register``:
+``parents``), whose indexes give the rows that hold a word only in those names in the list's order.
+SQLite (``make run``) reads the same column with ``LIKE '% word%'``: the same matches, no index.
 
 Models keep the column current in ``save()`` (``Searchable``); bulk writers (the importer, the synthetic data)
 call ``refresh()`` or ``changed()``. The words column follows ``search_text`` by itself (a generated column).
@@ -30,6 +33,7 @@ import json
 import re
 import unicodedata
 
+from django.core.exceptions import FieldError
 from django.db import connections, models, transaction
 from django.db.migrations.operations.base import Operation
 from django.db.models.expressions import Col
@@ -50,6 +54,7 @@ WORDS_FUNCTION = "search_words_v1"
 WORDS_COLUMN = "search_words"
 NAME_TAG = "~n"
 BODY_TAG = "~b"
+NARROW_WORDS_FUNCTION = "search_name_words_v1"
 RANKED_WORDS_MAX = 3
 
 
@@ -244,9 +249,12 @@ def ordered_keys(queryset, item, count=None):
     Each level (``level_keys``) is looked for first among the first ``WINDOW`` rows of the list in the rest
     of its order (e.g. title, then slug), read once for every level from that order's index
     (``FirstRows``): a level that holds many rows (every case has "seoul" in its summary) fills a page
-    there. A level that does not is read from the word index and sorted (the rows of "상수도" are the
-    waterworks cases, whose titles all sort late: looking for them in title order would read half the
-    table)."""
+    there. A level that does not is read otherwise, without walking the title order (the rows of "상수도"
+    are the waterworks cases, whose titles all sort late: looking for them in title order would read half
+    the table): the level of the names from the model's narrow table, sorted (``narrow_keys``); the level
+    of a word only in the names of what the rows belong to (the sector named 상수도), parent by parent in
+    the list's order (``parent_keys``); any other level, or where the model has neither, from the word
+    index, sorted."""
     start, stop = item.start or 0, item.stop
     ranking = ranking_of(queryset) if stop is not None else None
     if ranking is None or not uses_word_index(connections[queryset.db]) or len(ranking[0].words) > RANKED_WORDS_MAX:
@@ -274,16 +282,88 @@ def score_totals(words_):
 
 def level_keys(queryset, first_rows, total, level, wanted):
     """The first ``wanted`` keys, in the list's order, of the rows of ``queryset`` whose score is ``total``
-    (``level``: the tsquery of those rows): from the list's first rows when they hold that many, else from
-    the word index, sorted."""
+    (``level``: the tsquery of those rows): from the list's first rows when they hold that many; else, for
+    the level of the names, from the narrow table (``narrow_keys``), for the level of what the rows belong
+    to, parent by parent (``parent_keys``), where the model has them; else from the word index, sorted."""
     keys = first_rows.keys(total)
     if len(keys) >= wanted:
         return keys[:wanted]
+    words_, keys = first_rows.annotation.words, None
+    if total == SECTION_POINTS[0] * len(words_):  # every word in the names
+        keys = narrow_keys(queryset, first_rows, level, wanted)
+    elif total == SECTION_POINTS[-1] * len(words_):  # every word only among the names of what the row belongs to
+        keys = parent_keys(queryset, first_rows, level, wanted)
+    if keys is not None:
+        return keys
     # Off the title index: the planner would walk it, taking the level's rows to be spread evenly through
     # the titles, and off the sequential scan, which it takes for a level it guesses large.
     with planner_without(queryset.db, "indexscan", "seqscan"):
         rows = narrowed(queryset, level, first_rows.annotation.column)
         return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
+
+
+def narrow_keys(queryset, first_rows, level, wanted):
+    """``level_keys`` of the level of the names (``level``: every word in the names) from the model's narrow
+    table (``NarrowWords``), or None when it has none, cannot sort in the list's order, or its first rows
+    hold too few of the list's own.
+
+    The narrow table's rows holding every word in their names are sorted in the list's order (many narrow
+    rows to a page are read, not as many wide ones: a common word's names are thousands of rows), and the
+    first of them are checked against the list itself (its filters: published rows, a sector...). The
+    level's rows are all among the narrow table's, so the rows that pass, in that order, are its first."""
+    side = _narrow.get(queryset.model)
+    if side is None or not first_rows.rest:  # (no order after relevance: nothing to sort the candidates by)
+        return None
+    read = 2 * wanted + NARROW_SPARE
+    try:
+        candidates = side.objects.using(queryset.db).filter(WordsMatch(every_word(first_rows.annotation.words), "pk"))
+        with planner_without(queryset.db, "seqscan"):
+            candidates = list(candidates.order_by(*first_rows.rest).values_list("pk", flat=True)[:read])
+    except FieldError:  # the list's order names a field the narrow table does not have
+        return None
+    rows = narrowed(queryset, level, first_rows.annotation.column).filter(pk__in=candidates).order_by()
+    passed = set(rows.values_list("pk", flat=True))
+    keys = [key for key in candidates if key in passed]
+    if len(keys) < wanted and len(candidates) == read:  # more candidates than were read: not settled here
+        return None
+    return keys[:wanted]
+
+
+NARROW_SPARE = 20  # candidates read from a narrow table beyond twice the rows wanted (drafts, other filters)
+
+
+def parent_keys(queryset, first_rows, level, wanted):
+    """``level_keys`` of the level of a one-word search whose word is only among the names of what a row
+    belongs to (a case's sector, country...), read parent by parent, or None where the model names no
+    parents (``register``) or the word names too many.
+
+    Such a level is most often one parent's rows (the sector whose name is the word: thousands of cases),
+    which its own index gives in the list's order, a page's worth read and no more. Each parent whose
+    names hold the word gives its first ``wanted`` rows of the level, in the list's order; the level's first
+    rows are among them (every row of the level names one of these parents), and are sorted out of them."""
+    parents = _parents.get(queryset.model)
+    words_ = first_rows.annotation.words
+    if parents is None or len(words_) != 1 or not first_rows.rest:
+        return None
+    conditions = parents(words_[0], queryset.db)
+    if len(conditions) > PARENTS_MAX:
+        return None
+    if not conditions:
+        return []
+    rows = narrowed(queryset, level, first_rows.annotation.column)
+    each = [
+        rows.filter(condition).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted]
+        for condition in conditions
+    ]
+    if len(each) == 1:
+        return list(each[0])
+    found = list(each[0].union(*each[1:], all=True))  # one statement: each parent's first rows
+    if not found:
+        return []
+    return list(rows.filter(pk__in=found).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
+
+
+PARENTS_MAX = 6  # parents read one by one; a word naming more has its level read from the word index instead
 
 
 class FirstRows:
@@ -427,14 +507,23 @@ class Searchable(models.Model):
 
 # model -> (its rows by primary key, ready for ``search_document()``; the rows whose text names it)
 _registry = {}
+_narrow = {}  # model -> the model of its narrow table (``NarrowWords``), where it has one
+_parents = {}  # model -> its ``parents`` function, where it has one
 CHUNK = 1000
 
 
-def register(model, rows, dependents=None):
+def register(model, rows, dependents=None, narrow=None, parents=None):
     """``rows(pks)``: a queryset of ``model``'s rows with what ``search_document()`` reads prefetched;
     ``dependents(pks)``: querysets (made by other ``rows`` functions) of the rows whose text holds these
-    rows' names, e.g. a country's cities and cases."""
+    rows' names, e.g. a country's cities and cases; ``narrow``: the (unmanaged) model of its narrow table,
+    read on PostgreSQL only (``NarrowWords`` keeps it); ``parents(word, using)``: conditions on ``model``'s
+    rows (``Q``), one for each row it belongs to whose names hold a word starting with ``word``, such that
+    every row holding ``word`` among the names of what it belongs to meets one of them (``parent_keys``)."""
     _registry[model] = (rows, dependents or (lambda pks: []))
+    if narrow is not None:
+        _narrow[model] = narrow
+    if parents is not None:
+        _parents[model] = parents
 
 
 def changed(model, pks, *, itself=True):
@@ -574,6 +663,107 @@ class WordIndex(PostgresOnlyOperation):
 
     def describe(self):
         return f"Word column and index {self.name} on {self.model_name} (PostgreSQL only)"
+
+
+# The words of a ``search_text`` that a narrow table holds: those of its names (before "\n"), untagged.
+NARROW_WORDS_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {NARROW_WORDS_FUNCTION}(text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array_to_tsvector(array_remove(string_to_array(split_part($1, E'\\n', 1), ' '), ''))
+$$
+"""
+
+
+class NarrowWords(PostgresOnlyOperation):
+    """On PostgreSQL only: the table of the unmanaged model ``name`` beside ``model_name``'s, one row per row
+    (same primary key), holding the model's columns of the same names as the narrow model's fields (its
+    sort keys: title, Korean title, slug) and ``search_words``: the words of its names
+    (``NARROW_WORDS_FUNCTION``), with a GIN index. Triggers keep it current on every write of the
+    model's table, bulk ones, ``loaddata`` and deletes included (and empty it when that table is truncated),
+    so no writer has to know of it.
+
+    Why: the level of the names of a common word (the cases with "water" in their titles) is thousands of
+    rows, which the word index finds but which must be read to be sorted, and the model's rows are wide (the
+    description, the sources, the search text and its words): a few to a page, so that nearly every row read
+    is a page read. The narrow rows are many to a page. ``search_words`` is a plain column written by the
+    trigger rather than a generated one: the narrow table has no ``search_text``."""
+
+    def create(self, schema_editor, model, narrow):
+        quote = schema_editor.quote_name
+        table, main = quote(narrow._meta.db_table), quote(model._meta.db_table)
+        key, main_key = quote(narrow._meta.pk.column), quote(model._meta.pk.column)
+        fields = [field for field in narrow._meta.concrete_fields if not field.primary_key]
+        columns = [quote(field.column) for field in fields]
+        definitions = [
+            f"{key} {narrow._meta.pk.db_type(schema_editor.connection)} PRIMARY KEY",
+            *(f"{quote(field.column)} {field.db_type(schema_editor.connection)} NOT NULL" for field in fields),
+            f"{quote(WORDS_COLUMN)} tsvector NOT NULL",
+        ]
+        values = ", ".join([f"NEW.{main_key}", *(f"NEW.{column}" for column in columns)])
+        copied = ", ".join(f"{column} = EXCLUDED.{column}" for column in [*columns, quote(WORDS_COLUMN)])
+        words = f"{NARROW_WORDS_FUNCTION}(NEW.{quote('search_text')})"
+        function = trigger = self.copy_function(schema_editor, narrow)
+        schema_editor.execute(NARROW_WORDS_FUNCTION_SQL)
+        schema_editor.execute(f"CREATE TABLE {table} ({', '.join(definitions)})")
+        schema_editor.execute(
+            f"""CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'TRUNCATE' THEN
+                TRUNCATE {table};
+              ELSIF TG_OP = 'DELETE' THEN
+                DELETE FROM {table} WHERE {key} = OLD.{main_key};
+              ELSE
+                INSERT INTO {table} ({key}, {", ".join(columns)}, {quote(WORDS_COLUMN)})
+                VALUES ({values}, {words})
+                ON CONFLICT ({key}) DO UPDATE SET {copied};
+              END IF;
+              RETURN NULL;
+            END $$"""
+        )
+        watched = ", ".join([*columns, quote("search_text")])
+        schema_editor.execute(
+            f"CREATE TRIGGER {trigger} AFTER INSERT OR DELETE OR UPDATE OF {watched} ON {main} "
+            f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {quote(narrow._meta.db_table + '_empty')} AFTER TRUNCATE ON {main} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        )
+        schema_editor.execute(
+            f"INSERT INTO {table} ({key}, {', '.join(columns)}, {quote(WORDS_COLUMN)}) "
+            f"SELECT {main_key}, {', '.join(columns)}, {NARROW_WORDS_FUNCTION}({quote('search_text')}) FROM {main}"
+        )
+        # (the index made after the rows are written: in one build, not entry by entry)
+        index = quote(f"{narrow._meta.db_table}_words")
+        schema_editor.execute(f"CREATE INDEX {index} ON {table} USING gin ({quote(WORDS_COLUMN)})")
+
+    def drop(self, schema_editor, model, narrow):
+        quote = schema_editor.quote_name
+        function = trigger = self.copy_function(schema_editor, narrow)
+        main = quote(model._meta.db_table)
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {main}")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {quote(narrow._meta.db_table + '_empty')} ON {main}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}()")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {quote(narrow._meta.db_table)}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {NARROW_WORDS_FUNCTION}(text)")
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            self.create(schema_editor, *self.models(to_state.apps, app_label))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            self.drop(schema_editor, *self.models(from_state.apps, app_label))
+
+    def models(self, apps, app_label):
+        return apps.get_model(app_label, self.model_name), apps.get_model(app_label, self.name)
+
+    @staticmethod
+    def copy_function(schema_editor, narrow):
+        return schema_editor.quote_name(f"{narrow._meta.db_table}_copy")
+
+    def describe(self):
+        return f"Narrow word table {self.name} beside {self.model_name}, kept by triggers (PostgreSQL only)"
 
 
 class DropTrigramIndex(TrigramIndex):

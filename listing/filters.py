@@ -52,7 +52,9 @@ class PublishedFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             for name, field in form.fields.items():
-                if isinstance(field, forms.ModelChoiceField):
+                # (Without a request nothing is kept: the choices stay a queryset, read only if the form
+                # needs them. A filter set made in code, such as a search's, would read every city.)
+                if isinstance(field, forms.ModelChoiceField) and self.request is not None:
                     key = ("choices", type(self).__module__, type(self).__qualname__, name)
                     field.rows = fragment(self.request, key, lambda field=field: list(field.queryset), kept_rows)
         return self._form

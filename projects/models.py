@@ -448,7 +448,10 @@ class Case(Publishable, Provenance, search.Searchable):
         indexes = [
             # ?sector=, sector pages, and a page of /cases/ in its default order (views.CaseListView)
             models.Index(fields=["status", "sector", "title", "slug"]),
-            models.Index(fields=["status", "country"]),  # ?country=
+            # ?country=, and a search's cases that name the word only in their country's or category's name,
+            # read a country or category at a time in title order (core.search.parent_keys)
+            models.Index(fields=["status", "country", "title", "slug"]),
+            models.Index(fields=["status", "category", "title", "slug"]),
             models.Index(fields=["status", "kind"]),  # ?kind=
             models.Index(fields=["status", "title", "slug"]),  # ?ordering=title
             models.Index(fields=["status", "year_start", "slug"]),  # ?ordering=year
@@ -521,6 +524,27 @@ class Case(Publishable, Provenance, search.Searchable):
             return f"{self.year_start}–{self.year_end}"
         year = self.year_start or self.year_end
         return i18n.year_display(year) if year else ""
+
+
+class CaseWords(models.Model):
+    """A case's sort keys and the words of its names and of what it belongs to, in a narrow table of their
+    own (PostgreSQL only: migration 0016, ``core.search.NarrowWords``, whose triggers keep it; nothing writes
+    it through Django). A score level of a common word is sorted from here (``core.search.narrow_keys``):
+    the same rows as the case table's, a few times as many to a page. Its primary key is the case's; its
+    fields are the case's columns of the same names, so that the case list's order reads the same here."""
+
+    id = models.BigIntegerField(primary_key=True, db_column="case_id")
+    title = models.CharField(max_length=250)
+    title_ko = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=120)
+
+    class Meta:
+        managed = False
+        db_table = "projects_case_words"
+        default_permissions = ()
+
+    def __str__(self):
+        return self.title
 
 
 class KeyFigure(Provenance):

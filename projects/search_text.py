@@ -6,10 +6,11 @@ own text; the signals here rebuild the rows that name it, and the row itself whe
 bypassed (``loaddata`` saves raw). The importer calls ``core.search.changed()`` after its bulk writes.
 """
 
+from django.db.models import Q, Value
 from django.db.models.signals import m2m_changed, post_save
 
 from core import search
-from projects.models import Case, CaseCategory, City, Country, Sector
+from projects.models import Case, CaseCategory, CaseWords, City, Country, Sector
 
 Link = Case.cities.through
 
@@ -28,6 +29,28 @@ def countries(pks):
 
 def sectors(pks):
     return Sector.objects.filter(pk__in=pks).prefetch_related("categories")
+
+
+def case_parents(word, using):
+    """The conditions on cases, one for each sector, category and country whose names hold a word starting
+    with ``word`` and one for the cities that do: a case holding ``word`` among the names of what it belongs
+    to (``Case.search_document``) meets one of them (core.search.parent_keys). Read on PostgreSQL, from the
+    parents' own word columns (a category has none: its names are read here)."""
+    named = search.WordsMatch(search.lexeme(word, search.NAME_TAG))
+    parents = [
+        model.objects.using(using).filter(named).order_by().annotate(kind=Value(kind)).values_list("kind", "pk")
+        for kind, model in (("sector", Sector), ("country", Country), ("city", City))
+    ]
+    found = {"sector": [], "country": [], "city": []}
+    for kind, pk in parents[0].union(*parents[1:], all=True):
+        found[kind].append(pk)
+    conditions = [Q(sector=pk) for pk in found["sector"]] + [Q(country=pk) for pk in found["country"]]
+    for category in CaseCategory.objects.using(using).order_by().only("pk", "name", "name_ko"):
+        if any(found.startswith(word) for found in search.indexed_words(f"{category.name} {category.name_ko}")):
+            conditions.append(Q(category=category.pk))
+    if found["city"]:
+        conditions.append(Q(pk__in=Link.objects.using(using).filter(city__in=found["city"]).values("case")))
+    return conditions
 
 
 def register():
@@ -49,7 +72,7 @@ def register():
         ],
     )
     search.register(City, cities, lambda pks: [cases(Link.objects.filter(city__in=pks).values("case"))])
-    search.register(Case, cases)
+    search.register(Case, cases, narrow=CaseWords, parents=case_parents)
     for model in (Country, Sector, CaseCategory, City, Case):
         post_save.connect(saved, sender=model, dispatch_uid=f"search:{model._meta.label}")
     m2m_changed.connect(cities_changed, sender=Link, dispatch_uid="search:case-cities")

@@ -71,10 +71,14 @@ CASE_FILTERS = {
     "country": (
         lambda: {"country": [Case.objects.first().country.code]},
         Case,
-        [("status", "country_id"), ("country_id",)],
+        [("status", "country_id", "title", "slug"), ("country_id",)],
     ),
     "kind": (lambda: {"kind": "design"}, Case, [("status", "kind")]),
-    "category": (lambda: {"category": first_slug(CaseCategory)}, Case, [("category_id",)]),
+    "category": (
+        lambda: {"category": first_slug(CaseCategory)},
+        Case,
+        [("status", "category_id", "title", "slug"), ("category_id",)],
+    ),
     "region": (lambda: {"region": "europe"}, Country, [("region",)]),
     "city": (lambda: {"city": first_slug(City)}, Case.cities.through, [("city_id",), ("case_id", "city_id")]),
     "year_from": (lambda: {"year_from": 2015}, Case, [("year_end", "year_start")]),

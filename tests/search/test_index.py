@@ -156,3 +156,134 @@ def test_a_korean_pages_title_order_has_its_index(data):
         window = search.without_words(queryset).order_by(*rest).values("pk")[: search.WINDOW]
         explained = plan(window, "enable_bitmapscan", "enable_sort")
     assert "case_korean_title_idx" in used(explained), explained
+
+
+# --- the cases' narrow table (projects 0016, core.search.NarrowWords) -------------------------------------
+
+
+def narrow_rows():
+    """Every row of the narrow table as its triggers wrote it, by case key."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT case_id, title, title_ko, slug, search_words::text FROM projects_case_words")
+        return {key: rest for key, *rest in cursor.fetchall()}
+
+
+def expected_rows():
+    """The narrow table's rows as the cases' own columns and search text say they should be."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, title, title_ko, slug, {search.NARROW_WORDS_FUNCTION}(search_text)::text FROM projects_case"
+        )
+        return {key: rest for key, *rest in cursor.fetchall()}
+
+
+def test_the_narrow_table_holds_the_words_of_the_names(data):
+    case = Case.objects.get(slug="korean")
+    (title, title_ko, slug, words) = narrow_rows()[case.pk]
+    assert (title, title_ko, slug) == ("Transport card", "서울시의 교통카드 시스템", "korean")
+    for entry in ["'transport'", "'교통카드'", "'서울시의'", "'울시의'"]:
+        assert entry in words, words
+    assert "'management'" not in words and "'~n" not in words  # not the sector's name; no tags
+    assert narrow_rows() == expected_rows()
+
+
+def test_the_narrow_table_follows_every_write_of_the_cases(data, make_case, make_sector):
+    """Saves, a parent's rename (the cases' texts rebuilt in bulk), bulk updates, deletes: the triggers
+    keep the narrow table as the cases' columns say, whoever writes them."""
+    sector = make_sector("harbours", name="Harbours", name_ko="항만")
+    case = make_case("narrow-case", title="Harbour dredging", sector=sector)
+    assert narrow_rows()[case.pk][0] == "Harbour dredging"
+    case.title = "River dredging"
+    case.save()
+    sector.name = "Ports and rivers"
+    sector.save()  # the sector's cases' search texts are rebuilt (core.search.changed: a bulk update)
+    assert narrow_rows() == expected_rows()
+    Case.objects.filter(pk=case.pk).update(slug="narrow-case-renamed")
+    assert narrow_rows()[case.pk][0::2] == ["River dredging", "narrow-case-renamed"]
+    assert narrow_rows() == expected_rows()
+    case.delete()
+    assert case.pk not in narrow_rows()
+    Case.objects.filter(slug__startswith=synthetic.PREFIX).delete()
+    assert narrow_rows() == expected_rows()
+
+
+def test_imported_cases_are_in_the_narrow_table(db, settings):
+    from dataio.importer import import_fixtures
+    from dataio.layout import FIXTURE_NAMES
+
+    report = import_fixtures([settings.BASE_DIR / "fixtures" / f"{name}.json" for name in FIXTURE_NAMES])
+    assert not report.problems
+    assert len(narrow_rows()) == Case.objects.count() > 0
+    assert narrow_rows() == expected_rows()
+
+
+def test_loaded_cases_are_in_the_narrow_table(shipped_data):
+    """``loaddata`` (as the shipped data's raw rows: one bulk insert per table, then the search texts)."""
+    assert len(narrow_rows()) == Case.objects.count() > 0
+    assert narrow_rows() == expected_rows()
+
+
+@pytest.mark.parametrize("query", ["transport", "water", "thailand", "교통", "seoul water", "zzqx"])
+def test_a_level_past_the_window_is_sorted_from_the_narrow_table(data, query, monkeypatch):
+    """With a small window the level of the names comes from the narrow table, and the page is still the
+    page of ranking every match, with other filters too (which the narrow table does not hold: its
+    candidates are checked against the list)."""
+    monkeypatch.setattr(search, "WINDOW", 15)
+    read = []
+    narrow_keys = search.narrow_keys
+    monkeypatch.setattr(search, "narrow_keys", lambda *args: read.append(narrow_keys(*args)) or read[-1])
+    sector = Case.objects.get(slug="korean").sector
+    for queryset in (Case.objects.published(), Case.objects.published().filter(sector=sector), Case.objects.all()):
+        ranked = CaseFilter({"q": query}, queryset=queryset).qs
+        everything = list(ranked.values_list("pk", flat=True))
+        for start, stop in [(0, 20), (20, 40), (0, 300)]:
+            assert search.ordered_keys(ranked, slice(start, stop)) == everything[start:stop], (query, start)
+    if query in ("transport", "water", "thailand"):  # (tens of matches: their levels lie past the window)
+        assert any(keys for keys in read), read
+
+
+def test_a_level_of_what_cases_belong_to_is_read_parent_by_parent(data, monkeypatch):
+    """The last level of a one-word search (the word only in the names of a case's sector, category,
+    country or cities) is read a parent at a time from its index in title order: the same page."""
+    monkeypatch.setattr(search, "WINDOW", 15)
+    read = []
+    parent_keys = search.parent_keys
+    monkeypatch.setattr(search, "parent_keys", lambda *args: read.append(parent_keys(*args)) or read[-1])
+    city = City.objects.filter(slug__startswith=synthetic.PREFIX, cases__isnull=False).order_by("slug").first()
+    sector = Case.objects.get(slug="korean").sector
+    for query in ["transport", city.name, "수도", "metro"]:
+        read.clear()
+        for queryset in (Case.objects.published(), Case.objects.published().filter(sector=sector), Case.objects.all()):
+            ranked = CaseFilter({"q": query}, queryset=queryset).qs
+            everything = list(ranked.values_list("pk", flat=True))
+            for start, stop in [(0, 20), (20, 40), (0, 300)]:
+                assert search.ordered_keys(ranked, slice(start, stop)) == everything[start:stop], (query, start)
+        if query == "transport":  # (tens of cases of the sector past the window; the others are few)
+            assert any(keys for keys in read), read
+    with translation.override("ko"):  # the Korean title order: the parents' rows sorted, the same page
+        ranked = CaseFilter({"q": "transport"}, queryset=Case.objects.published()).qs
+        assert search.ordered_keys(ranked, slice(0, 40)) == list(ranked.values_list("pk", flat=True)[:40])
+
+
+def test_a_parents_rows_are_read_in_title_order_from_its_index(data):
+    """Each parent's rows of a level come from an index in the list's order (the sector's, the country's
+    or the category's, each with the title after it): no sort of the parent's rows."""
+    queryset = CaseFilter({"q": "transport"}, queryset=Case.objects.published()).qs
+    annotation, rest = search.ranking_of(queryset)
+    level = search.score_levels(annotation.words)[-1]
+    rows = search.narrowed(queryset, level, annotation.column)
+    case = Case.objects.exclude(category=None).first()
+    for condition, columns in [
+        ({"sector": case.sector}, ("status", "sector_id", "title", "slug")),
+        ({"country": case.country}, ("status", "country_id", "title", "slug")),
+        ({"category": case.category}, ("status", "category_id", "title", "slug")),
+    ]:
+        explained = plan(rows.filter(**condition).order_by(*rest).values("pk")[:20], "enable_bitmapscan", "enable_sort")
+        assert index_names(columns) & used(explained), explained
+        assert "Sort" not in explained, explained
+
+
+def index_names(columns):
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, Case._meta.db_table)
+    return {name for name, info in found.items() if info["index"] and tuple(info["columns"]) == columns}
