@@ -192,18 +192,24 @@ fragments = FragmentCache(max_chars=8_000_000)
 kept_rows = FragmentCache(max_chars=20_000)
 
 
+def keeps_fragments(request):
+    """Whether ``fragment()`` may keep what it renders for ``request``: a read without a session, while
+    ``FRAGMENT_CACHE`` is on."""
+    return bool(
+        settings.FRAGMENT_CACHE
+        and request is not None
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
 def fragment(request, key, render, store=fragments):
     """``render()``'s result for ``key`` (a tuple) in the current language and content generation, from
     this process's memory when it has it (``FRAGMENT_CACHE``): ``store``, the template fragments unless told
     (``kept_rows`` for lists of rows). Only for requests that could get a cached page (reads without a
     session: staff see drafts and previews); the others, and every request while the cache is off or
     unreachable, get ``render()`` itself."""
-    if (
-        not settings.FRAGMENT_CACHE
-        or request is None
-        or request.method not in ("GET", "HEAD")
-        or settings.SESSION_COOKIE_NAME in request.COOKIES
-    ):
+    if not keeps_fragments(request):
         return render()
     try:
         current = request_generation(request)

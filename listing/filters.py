@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core import i18n, search
-from core.cache import fragment, kept_rows
+from core.cache import fragment, keeps_fragments, kept_rows
 from listing.forms import RowChoiceField, RowMultipleChoiceField
 
 SEARCH_MAX_LENGTH = search.SEARCH_MAX_LENGTH
@@ -52,9 +52,10 @@ class PublishedFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             for name, field in form.fields.items():
-                # (Without a request nothing is kept: the choices stay a queryset, read only if the form
-                # needs them. A filter set made in code, such as a search's, would read every city.)
-                if isinstance(field, forms.ModelChoiceField) and self.request is not None:
+                # Where nothing would be kept (no request, as for a filter set made in code such as a
+                # search's; a staff member's; the cache off), the choices stay a queryset, read only if the
+                # form needs them: listing them all here would read every city.
+                if isinstance(field, forms.ModelChoiceField) and keeps_fragments(self.request):
                     key = ("choices", type(self).__module__, type(self).__qualname__, name)
                     field.rows = fragment(self.request, key, lambda field=field: list(field.queryset), kept_rows)
         return self._form
