@@ -45,6 +45,7 @@ def run_vnu(paths):
     return [message for message in report["messages"] if message.get("type") != "info"]
 
 
+@pytest.mark.long
 def test_every_public_page_type_is_valid_html(client, shipped_data, tmp_path):
     for name, path, status in PUBLIC_PAGES:
         response = client.get(path)
