@@ -34,6 +34,7 @@ def pytest_collection_modifyitems(items):
     transactional, so every test with the database still runs before the transactional ones."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
+
 AS_OF = datetime.date(2017, 3, 31)
 ROLES_MIGRATION = ("projects", "0004_roles")
 ROLES = ("Editors", "Publishers")
