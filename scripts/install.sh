@@ -8,9 +8,7 @@
 #
 # uv (pinned, with its hashes, in requirements/uv.txt) is installed beside the environment, in
 # VENV/.tools, by the system's pip; it then makes the environment match the lock (`uv pip sync`:
-# it also removes what the lock does not name, such as the dev tools when going from dev to runtime),
-# and compiles the installed modules to bytecode, as pip does: a process then starts without compiling
-# Django first, where the environment stops Python writing bytecode itself (PYTHONDONTWRITEBYTECODE).
+# it also removes what the lock does not name, such as the dev tools when going from dev to runtime).
 # INSTALLER=pip uses pip alone instead (slower): the environment is made afresh, then
 # `pip install --require-hashes --no-deps -r LOCK`.
 set -eu
@@ -35,4 +33,4 @@ if [ "$("$uv" --version 2>/dev/null | cut -d' ' -f2)" != "$wanted" ]; then
     --target "$venv/.tools" -r "$here/requirements/uv.txt"
 fi
 [ -n "$lock" ] || exit 0
-UV_NO_PROGRESS=1 "$uv" pip sync --quiet --compile-bytecode --python "$venv/bin/python" --require-hashes "$lock"
+UV_NO_PROGRESS=1 "$uv" pip sync --quiet --python "$venv/bin/python" --require-hashes "$lock"
