@@ -16,9 +16,12 @@ RUNTIME_LOCK ?= requirements/runtime.txt
 STAMP := $(VENV)/.installed-dev
 RUNTIME_STAMP := $(VENV)/.installed-$(basename $(notdir $(RUNTIME_LOCK)))
 
-$(STAMP): pyproject.toml $(LOCK_DEV) requirements/uv.txt scripts/install.sh
+# The dev environment is compiled to bytecode when installed (uv's UV_COMPILE_BYTECODE, what pip does by
+# default): where Python may not write it itself (PYTHONDONTWRITEBYTECODE), every process of the test
+# suite, each worker and subprocess, would otherwise compile Django again before it starts.
+$(STAMP): pyproject.toml $(LOCK_DEV) requirements/uv.txt scripts/install.sh Makefile
 	rm -f $(VENV)/.installed-*
-	PYTHON=$(PYTHON) scripts/install.sh $(VENV) $(LOCK_DEV)
+	UV_COMPILE_BYTECODE=1 PYTHON=$(PYTHON) scripts/install.sh $(VENV) $(LOCK_DEV)
 	touch $@
 
 install: $(STAMP)

@@ -26,6 +26,15 @@ from rankings.models import HostedOrganization, OrganizationField, RankingIndex,
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 collect_ignore = ["production/test_replica.py" if ON_SQLITE else "production/test_router.py"]
 
+
+def pytest_collection_modifyitems(items):
+    """The tests marked ``long`` start first. pytest-xdist hands tests out in this order and pytest-django
+    puts the tests without a database last, so a long one there would leave the other worker idle while
+    it ran alone at the end. The sort is stable: the rest keep pytest-django's order. None of them is
+    transactional, so every test with the database still runs before the transactional ones."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 AS_OF = datetime.date(2017, 3, 31)
 ROLES_MIGRATION = ("projects", "0004_roles")
 ROLES = ("Editors", "Publishers")

@@ -13,8 +13,9 @@ see committed rows), so each test loads what it needs (the ``shipped_data`` fixt
 works) and the database is emptied after it, rows made by data migrations included (see
 the ``role`` fixture of tests/conftest.py for the Editors and Publishers groups). A module whose tests only
 read the shipped data (accessibility, the phone layout) calls ``reading_only()`` instead: ``site_url`` becomes
-``published_site_url`` and ``context`` becomes ``shared_context``, so the data is written once for the
-module and served by a second live server, and the module's pages share one browser context.
+``published_site_url``, ``context`` becomes ``shared_context`` and ``page`` becomes ``shared_page``, so the
+data is written once for the module and served by a second live server, and the module's tests share one
+browser context and navigate one page.
 """
 
 import functools
@@ -39,6 +40,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 # Phone and desktop widths every public page is checked at.
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+DEFAULT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's, for a context made without one
 
 # Schemes a page may load without a request to any host.
 LOCAL_SCHEMES = ("data:", "about:", "blob:")
@@ -180,8 +182,9 @@ def published_site_url(published_site, db):
 
 
 def reading_only():
-    """For a module whose tests only read the shipped data: ``site_url, context = reading_only()`` at its top
-    level gives its tests ``published_site_url`` as ``site_url`` and ``shared_context`` as ``context``."""
+    """For a module whose tests only read the shipped data: ``site_url, context, page = reading_only()`` at its
+    top level gives its tests ``published_site_url`` as ``site_url``, ``shared_context`` as ``context`` and
+    ``shared_page`` as ``page``."""
 
     @pytest.fixture(name="site_url")
     def site_url(published_site_url):
@@ -191,16 +194,34 @@ def reading_only():
     def context(shared_context):
         return shared_context
 
-    return site_url, context
+    @pytest.fixture(name="page")
+    def page(shared_page, browser_log, browser_context_args):
+        """The module's page, at the context's own viewport when the test starts; when it ends the page
+        leaves the test's document (its requests and errors are in the test's log, and only there) and
+        the pointer goes back to the corner where a new page has it."""
+        browser_log.watch(shared_page.context)
+        shared_page.set_viewport_size(browser_context_args.get("viewport") or DEFAULT_VIEWPORT)
+        yield shared_page
+        shared_page.goto("about:blank")
+        shared_page.mouse.move(0, 0)
+
+    return site_url, context, page
 
 
 @pytest.fixture(scope="module")
 def shared_context(browser, browser_context_args):
-    """One browser context for the tests of a module that only read, each test on a page of its own: the
-    static files the first page fetched come from the browser's cache afterwards, as for a visitor."""
+    """One browser context for the tests of a module that only read: the static files the first page
+    fetched come from the browser's cache afterwards, as for a visitor."""
     context = browser.new_context(**browser_context_args)
     yield context
     context.close()
+
+
+@pytest.fixture(scope="module")
+def shared_page(shared_context):
+    """One page for the tests of a module that only read, each test navigating it to its own address: a
+    new page costs a renderer of its own, about as long as loading the page and running axe on it."""
+    return shared_context.new_page()
 
 
 @functools.cache

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 WIDTHS = {"360": PHONE, "1280": DESKTOP}
 
 
-site_url, context = reading_only()
+site_url, context, page = reading_only()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -1,7 +1,7 @@
 """The Nu HTML Checker (npm vnu-jar) finds no error on any public page type.
 
 The pages are fetched with Django's test client (no browser needed) and checked in one run of the
-checker: the JVM takes a few seconds to start, so it starts once for all of them.
+checker: the JVM takes a few seconds to start, so it starts once for the pages of both tests.
 """
 
 import json
@@ -11,8 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.test import Client, RequestFactory
 
 from tests.browser.conftest import PUBLIC_PAGES, ROOT
+from tests.conftest import write_rows
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 # A short run: the JVM's quick compiler only (it starts in half the time), with the larger stack that the
@@ -45,16 +47,46 @@ def run_vnu(paths):
     return [message for message in report["messages"] if message.get("type") != "info"]
 
 
-def test_every_public_page_type_is_valid_html(client, shipped_data, tmp_path):
+ERROR_PAGES = ["bad-host", "field-flood-ko", "other-host-path", "server-error", "lockout-ko"]
+
+
+@pytest.fixture(scope="module")
+def checked(module_transaction, shipped_rows, django_db_blocker, tmp_path_factory):
+    """Both tests' pages, rendered with the shipped data written once for the module and checked in one run
+    of the checker: {"responses": {file name: response}, "errors": {file name: [the checker's errors]}}.
+    The error and lockout pages are rendered without the request (pages.views.error_page), hostile
+    requests included."""
+    from pages import views
+
+    client, rf = Client(), RequestFactory()
+    folder = tmp_path_factory.mktemp("html")
+    with django_db_blocker.unblock():
+        write_rows(shipped_rows)
+        responses = {name: client.get(path) for name, path, _ in PUBLIC_PAGES}
+        flood = "&".join(["a"] * 1001)
+        responses |= {
+            "bad-host": client.generic("GET", "/", HTTP_HOST="evil.example"),
+            "field-flood-ko": client.generic("GET", "/", PATH_INFO="/ko/", QUERY_STRING=flood),
+            "other-host-path": client.generic("GET", "/", PATH_INFO="//evil.example/ko/"),
+            "server-error": views.server_error(rf.get("/")),
+            "lockout-ko": views.login_lockout(rf.post("/admin/login/", HTTP_ACCEPT_LANGUAGE="ko")),
+        }
+    for name, response in responses.items():
+        (folder / f"{name}.html").write_bytes(response.content)
+    errors = {name: [] for name in responses}
+    for error in run_vnu(sorted(folder.glob("*.html"))):
+        errors[Path(urlsplit(error.get("url", "")).path).stem].append(error)
+    return {"responses": responses, "errors": errors}
+
+
+@pytest.mark.long
+def test_every_public_page_type_is_valid_html(checked, db):
     for name, path, status in PUBLIC_PAGES:
-        response = client.get(path)
+        response = checked["responses"][name]
         assert response.status_code == status, f"{path} answered {response.status_code}"
         assert response["Content-Type"].startswith("text/html"), path
-        (tmp_path / f"{name}.html").write_bytes(response.content)
+    errors = [(name, error) for name, _, _ in PUBLIC_PAGES for error in checked["errors"][name]]
     paths = {name: path for name, path, _ in PUBLIC_PAGES}
-    errors = [
-        (Path(urlsplit(error.get("url", "")).path).stem, error) for error in run_vnu(sorted(tmp_path.glob("*.html")))
-    ]
     lines = [
         f"{paths.get(name, name)} ({name}.html) line {error.get('lastLine', '?')}: {error['message']}\n"
         f"    {(error.get('extract') or '').strip()[:200]}"
@@ -63,20 +95,8 @@ def test_every_public_page_type_is_valid_html(client, shipped_data, tmp_path):
     assert not errors, f"The Nu HTML Checker found {len(errors)} error(s):\n" + "\n".join(lines)
 
 
-def test_the_error_and_lockout_pages_are_valid_html(client, rf, db, tmp_path):
-    """The pages rendered without the request (pages.views.error_page), hostile requests included."""
-    from pages import views
-
-    flood = "&".join(["a"] * 1001)
-    pages = {
-        "bad-host": client.generic("GET", "/", HTTP_HOST="evil.example"),
-        "field-flood-ko": client.generic("GET", "/", PATH_INFO="/ko/", QUERY_STRING=flood),
-        "other-host-path": client.generic("GET", "/", PATH_INFO="//evil.example/ko/"),
-        "server-error": views.server_error(rf.get("/")),
-        "lockout-ko": views.login_lockout(rf.post("/admin/login/", HTTP_ACCEPT_LANGUAGE="ko")),
-    }
-    for name, response in pages.items():
-        assert response.status_code in {400, 404, 429, 500}, name
-        (tmp_path / f"{name}.html").write_bytes(response.content)
-    errors = run_vnu(sorted(tmp_path.glob("*.html")))
+def test_the_error_and_lockout_pages_are_valid_html(checked, db):
+    for name in ERROR_PAGES:
+        assert checked["responses"][name].status_code in {400, 404, 429, 500}, name
+    errors = [error for name in ERROR_PAGES for error in checked["errors"][name]]
     assert not errors, [(error.get("url"), error.get("lastLine"), error["message"]) for error in errors]

@@ -37,7 +37,7 @@ LISTS = {
 FIRST_RESULT_WITHIN = 1000  # px from the top of the page
 
 
-site_url, context = reading_only()
+site_url, context, page = reading_only()
 
 
 @pytest.fixture

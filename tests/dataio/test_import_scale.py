@@ -3,6 +3,7 @@ record), and the rows it writes carry the search text a rebuild would give them.
 
 import json
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -61,6 +62,7 @@ def queries_of(paths):
     return len(queries)
 
 
+@pytest.mark.long
 def test_ten_times_the_records_take_at_most_ten_times_the_queries_and_no_query_per_record(shipped_data, tmp_path):
     small = queries_of(synthetic_files(tmp_path, "small", 200))
     large = queries_of(synthetic_files(tmp_path, "large", 2000))
@@ -71,6 +73,7 @@ def test_ten_times_the_records_take_at_most_ten_times_the_queries_and_no_query_p
     assert Case.objects.filter(slug__startswith="large-case-").count() == 2000
 
 
+@pytest.mark.long
 def test_an_update_of_every_record_takes_no_query_per_record(shipped_data, tmp_path):
     import_fixtures(synthetic_files(tmp_path, "edition", 200))
     small = queries_of(synthetic_files(tmp_path, "edition", 200, title="Renamed case"))

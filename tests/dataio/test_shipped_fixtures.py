@@ -120,6 +120,7 @@ def test_loading_creates_one_row_per_record():
         assert counts[model] == number, f"{model}: {counts[model]} rows for {number} records"
 
 
+@pytest.mark.long
 @pytest.mark.django_db
 def test_loading_twice_changes_nothing_and_duplicates_nothing():
     load()

@@ -71,6 +71,7 @@ def fetch(port, path):
 
 
 @pytest.mark.install
+@pytest.mark.long
 def test_a_fresh_clone_serves_the_korean_interface_from_runtime_packages_only(tmp_path):
     clone = fresh_clone(tmp_path)
     env = clean_environ(tmp_path)
@@ -136,6 +137,7 @@ def collectstatic(clone, env):
     )
 
 
+@pytest.mark.long
 def test_two_collectstatic_runs_at_once_both_succeed_and_leave_a_complete_manifest(tmp_path):
     clone = fresh_clone(tmp_path)
     env = clean_environ(tmp_path)
