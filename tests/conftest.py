@@ -1,9 +1,11 @@
 """Shared test fixtures: small factories for most tests; the shipped fixtures only where a test is about them."""
 
+import contextlib
 import copy
 import datetime
 import itertools
 import re
+import weakref
 
 import pytest
 from django.apps import apps
@@ -11,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.backends.signals import connection_created
 from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
@@ -25,6 +28,24 @@ from rankings.models import HostedOrganization, OrganizationField, RankingIndex,
 # one) and against a second database standing in for one on SQLite (test_router.py): each needs its engine.
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 collect_ignore = ["production/test_replica.py" if ON_SQLITE else "production/test_router.py"]
+
+
+# Every connection this test process opens. Django keeps one per thread and per context (asgiref's Local),
+# and Playwright's sync API runs a browser test in a context of its own, so a connection opened there is not
+# the one pytest-django closes before dropping the test database: it would be left open ("being accessed by
+# other users"). ``django_db_setup`` below closes them all first.
+OPENED = weakref.WeakSet()
+connection_created.connect(lambda sender, connection, **kwargs: OPENED.add(connection), weak=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases, with every connection the test thread opened closed before they are
+    dropped."""
+    yield
+    for opened in list(OPENED):
+        with contextlib.suppress(DatabaseError):  # another thread's (a live server's): that thread closes it
+            opened.close()
 
 
 def pytest_collection_modifyitems(items):
@@ -215,9 +236,13 @@ def module_transaction(django_db_setup, django_db_blocker):
     while the module's tests run and is rolled back after the last; each test (``db``) runs in a savepoint
     inside it. Not for tests that need transactional access (``live_server``, ``transactional_db``)."""
     with django_db_blocker.unblock():
+        opened = connections[DEFAULT_DB_ALIAS]
         atomic = transaction.atomic()
         atomic.__enter__()
     yield
+    # Django keeps a connection per thread *and context* (asgiref's Local): exiting through another object
+    # than the one entered would leave this transaction open, its locks blocking every later flush.
+    assert connections[DEFAULT_DB_ALIAS] is opened, "the module's transaction ends in another context than it began"
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)

@@ -11,8 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import Client, RequestFactory
 
+from core.cache import content_changed
 from tests.browser.conftest import PUBLIC_PAGES, ROOT
 from tests.conftest import write_rows
 
@@ -51,26 +53,37 @@ ERROR_PAGES = ["bad-host", "field-flood-ko", "other-host-path", "server-error", 
 
 
 @pytest.fixture(scope="module")
-def checked(module_transaction, shipped_rows, django_db_blocker, tmp_path_factory):
-    """Both tests' pages, rendered with the shipped data written once for the module and checked in one run
-    of the checker: {"responses": {file name: response}, "errors": {file name: [the checker's errors]}}.
-    The error and lockout pages are rendered without the request (pages.views.error_page), hostile
-    requests included."""
+def checked(shipped_rows, django_db_blocker, tmp_path_factory):
+    """Both tests' pages, rendered with the shipped data and checked in one run of the checker:
+    {"responses": {file name: response}, "errors": {file name: [the checker's errors]}}. The error and
+    lockout pages are rendered without the request (pages.views.error_page), hostile requests included.
+
+    The rows are written and the pages rendered inside one transaction that is rolled back, and the
+    connection is closed, before any test runs: nothing stays open while the module's tests and the checker
+    run. (A transaction held open across tests, as ``module_transaction`` does, is exited through whichever
+    connection object the thread's context holds at teardown; once Playwright's sync API has run in the
+    process that can be another object, and the first stayed idle in transaction, holding locks that a
+    transactional test's flush then waited on.)"""
     from pages import views
 
     client, rf = Client(), RequestFactory()
     folder = tmp_path_factory.mktemp("html")
     with django_db_blocker.unblock():
-        write_rows(shipped_rows)
-        responses = {name: client.get(path) for name, path, _ in PUBLIC_PAGES}
-        flood = "&".join(["a"] * 1001)
-        responses |= {
-            "bad-host": client.generic("GET", "/", HTTP_HOST="evil.example"),
-            "field-flood-ko": client.generic("GET", "/", PATH_INFO="/ko/", QUERY_STRING=flood),
-            "other-host-path": client.generic("GET", "/", PATH_INFO="//evil.example/ko/"),
-            "server-error": views.server_error(rf.get("/")),
-            "lockout-ko": views.login_lockout(rf.post("/admin/login/", HTTP_ACCEPT_LANGUAGE="ko")),
-        }
+        connection = connections[DEFAULT_DB_ALIAS]
+        with transaction.atomic():
+            write_rows(shipped_rows)
+            responses = {name: client.get(path) for name, path, _ in PUBLIC_PAGES}
+            flood = "&".join(["a"] * 1001)
+            responses |= {
+                "bad-host": client.generic("GET", "/", HTTP_HOST="evil.example"),
+                "field-flood-ko": client.generic("GET", "/", PATH_INFO="/ko/", QUERY_STRING=flood),
+                "other-host-path": client.generic("GET", "/", PATH_INFO="//evil.example/ko/"),
+                "server-error": views.server_error(rf.get("/")),
+                "lockout-ko": views.login_lockout(rf.post("/admin/login/", HTTP_ACCEPT_LANGUAGE="ko")),
+            }
+            transaction.set_rollback(True)
+        content_changed()  # what was cached while the rows existed describes rows that are gone
+        connection.close()
     for name, response in responses.items():
         (folder / f"{name}.html").write_bytes(response.content)
     errors = {name: [] for name in responses}
