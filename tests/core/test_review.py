@@ -6,7 +6,9 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils.timezone import localtime
 
+from core.cache import content_changed
 from core.content import Status
 from core.models import Revision, RevisionState
 from tests.core.test_admin_publishing import case_form
@@ -200,14 +202,27 @@ def test_reference_data_is_for_publishers_only(client, editor, publisher, make_s
 
 
 def test_publishing_stamps_the_dates_and_the_case_page_shows_them(client, make_case):
+    """The page gives the dates in Seoul's time (TIME_ZONE), the day SMG published on: from 15:00 UTC that
+    is already the next day."""
     case = make_case("draft", status=Status.DRAFT)
     assert case.first_published_at is None
     case.status = Status.PUBLISHED
     case.save()
     assert case.first_published_at == case.last_published_at is not None
     html = client.get(case.get_absolute_url()).content.decode()
-    assert f"Published {case.first_published_at:%-d %B %Y}</p>" in html
+    assert f"Published {localtime(case.first_published_at):%-d %B %Y}</p>" in html
     case.last_published_at += datetime.timedelta(days=3)
     case.save()
     html = client.get(case.get_absolute_url()).content.decode()
-    assert f"Published {case.first_published_at:%-d %B %Y}, updated {case.last_published_at:%-d %B %Y}</p>" in html
+    first, last = localtime(case.first_published_at), localtime(case.last_published_at)
+    assert f"Published {first:%-d %B %Y}, updated {last:%-d %B %Y}</p>" in html
+
+
+def test_the_publication_date_is_seouls_day(client, make_case):
+    case = make_case("late", status=Status.DRAFT)
+    case.status = Status.PUBLISHED
+    case.save()
+    evening_in_utc = datetime.datetime(2026, 12, 7, 16, 30, tzinfo=datetime.UTC)  # 01:30 on the 8th in Seoul
+    type(case).objects.filter(pk=case.pk).update(first_published_at=evening_in_utc, last_published_at=evening_in_utc)
+    content_changed()
+    assert "Published 8 December 2026</p>" in client.get(case.get_absolute_url()).content.decode()
