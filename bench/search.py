@@ -68,9 +68,11 @@ def compact():
     if connection.vendor != "postgresql":
         return
     narrow = list(getattr(search, "_narrow", {}).values())  # the narrow tables beside (core.search.NarrowWords)
+    tables = [model._meta.db_table for model in (Country, Sector, City, Case, *narrow, Case.cities.through)]
+    tables += [side.table for side in getattr(search, "_in_order", {}).values()]  # (core.search.NamesInOrder)
     with connection.cursor() as cursor:
-        for model in (Country, Sector, City, Case, *narrow, Case.cities.through):
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
 
 
 def server_side_queries(queries, slug):

@@ -282,19 +282,23 @@ def score_totals(words_):
 
 def level_keys(queryset, first_rows, total, level, wanted):
     """The first ``wanted`` keys, in the list's order, of the rows of ``queryset`` whose score is ``total``
-    (``level``: the tsquery of those rows): from the list's first rows when they hold that many; else, for
-    the level of the names, from the narrow table (``narrow_keys``), for the level of what the rows belong
-    to, parent by parent (``parent_keys``), where the model has them; else from the word index, sorted."""
+    (``level``: the tsquery of those rows): for the level of the names, from the model's side tables
+    (``narrow_keys``); else from the list's first rows when they hold that many; else, for the level of what
+    the rows belong to, parent by parent (``parent_keys``), where the model has them; else from the word
+    index, sorted."""
+    words_ = first_rows.annotation.words
+    keys = None
+    if total == SECTION_POINTS[0] * len(words_):  # every word in the names
+        keys = narrow_keys(queryset, first_rows, level, wanted)
+    if keys is not None:
+        return keys
     keys = first_rows.keys(total)
     if len(keys) >= wanted:
         return keys[:wanted]
-    words_, keys = first_rows.annotation.words, None
-    if total == SECTION_POINTS[0] * len(words_):  # every word in the names
-        keys = narrow_keys(queryset, first_rows, level, wanted)
-    elif total == SECTION_POINTS[-1] * len(words_):  # every word only among the names of what the row belongs to
+    if total == SECTION_POINTS[-1] * len(words_):  # every word only among the names of what the row belongs to
         keys = parent_keys(queryset, first_rows, level, wanted)
-    if keys is not None:
-        return keys
+        if keys is not None:
+            return keys
     # Off the title index: the planner would walk it, taking the level's rows to be spread evenly through
     # the titles, and off the sequential scan, which it takes for a level it guesses large.
     with planner_without(queryset.db, "indexscan", "seqscan"):
@@ -303,17 +307,25 @@ def level_keys(queryset, first_rows, total, level, wanted):
 
 
 def narrow_keys(queryset, first_rows, level, wanted):
-    """``level_keys`` of the level of the names (``level``: every word in the names) from the model's narrow
-    table (``NarrowWords``), or None when it has none, cannot sort in the list's order, or its first rows
-    hold too few of the list's own.
+    """``level_keys`` of the level of the names (``level``: every word in the names): from the model's names'
+    words in order where they serve (``in_order_keys``: a few index entries, read before the list's first
+    rows, which this level then need not read); else from those first rows when they hold the level's
+    first ``wanted``; else from the model's narrow table (``NarrowWords``). None when it has neither, or
+    they cannot sort in the list's order, or their first rows hold too few of the list's own.
 
     The narrow table's rows holding every word in their names are sorted in the list's order (many narrow
     rows to a page are read, not as many wide ones: a common word's names are thousands of rows), and the
     first of them are checked against the list itself (its filters: published rows, a sector...). The
     level's rows are all among the narrow table's, so the rows that pass, in that order, are its first."""
+    keys = in_order_keys(queryset, first_rows, level, wanted)
+    if keys is not None:
+        return keys
     side = _narrow.get(queryset.model)
     if side is None or not first_rows.rest:  # (no order after relevance: nothing to sort the candidates by)
         return None
+    keys = first_rows.keys(SECTION_POINTS[0] * len(first_rows.annotation.words))
+    if len(keys) >= wanted:
+        return keys[:wanted]
     read = 2 * wanted + NARROW_SPARE
     try:
         candidates = side.objects.using(queryset.db).filter(WordsMatch(every_word(first_rows.annotation.words), "pk"))
@@ -321,6 +333,15 @@ def narrow_keys(queryset, first_rows, level, wanted):
             candidates = list(candidates.order_by(*first_rows.rest).values_list("pk", flat=True)[:read])
     except FieldError:  # the list's order names a field the narrow table does not have
         return None
+    return checked(queryset, first_rows, level, candidates, wanted, read)
+
+
+def checked(queryset, first_rows, level, candidates, wanted, read):
+    """The first ``wanted`` of ``candidates`` (keys in the list's order, the first ``read`` of a side table's
+    rows of the level) that are rows of the list at ``level``, or None when too few of them are and the
+    side table has more (``narrow_keys``, ``in_order_keys``)."""
+    if not candidates:
+        return []
     rows = narrowed(queryset, level, first_rows.annotation.column).filter(pk__in=candidates).order_by()
     passed = set(rows.values_list("pk", flat=True))
     keys = [key for key in candidates if key in passed]
@@ -330,6 +351,27 @@ def narrow_keys(queryset, first_rows, level, wanted):
 
 
 NARROW_SPARE = 20  # candidates read from a narrow table beyond twice the rows wanted (drafts, other filters)
+
+
+def in_order_keys(queryset, first_rows, level, wanted):
+    """``level_keys`` of the level of the names of a one-word search from the model's words in order
+    (``WordsInOrder``), or None when it has none, the list is in another order, or the word starts too many
+    of its words.
+
+    The level's rows are those with a word of their names starting with the query word; the table gives
+    each such word's rows in the list's order, from its B-tree, so the first of them are read without
+    reading the rest (a common word's names are thousands of rows, which the narrow table's word index
+    would give unordered, each read to be sorted). They are checked against the list as the narrow table's
+    are (``checked``)."""
+    side = _in_order.get(queryset.model)
+    words_ = first_rows.annotation.words
+    if side is None or len(words_) != 1 or tuple(first_rows.rest) != side.order:
+        return None
+    read = 2 * wanted + NARROW_SPARE
+    candidates = side.first_keys(queryset.db, words_[0], read)
+    if candidates is None:
+        return None
+    return checked(queryset, first_rows, level, candidates, wanted, read)
 
 
 def parent_keys(queryset, first_rows, level, wanted):
@@ -509,17 +551,21 @@ class Searchable(models.Model):
 _registry = {}
 _narrow = {}  # model -> the model of its narrow table (``NarrowWords``), where it has one
 _parents = {}  # model -> its ``parents`` function, where it has one
+_in_order = {}  # model -> its names' words in the list's order (``WordsInOrder``), where it keeps them
 CHUNK = 1000
 
 
-def register(model, rows, dependents=None, narrow=None, parents=None):
+def register(model, rows, dependents=None, narrow=None, parents=None, in_order=None):
     """``rows(pks)``: a queryset of ``model``'s rows with what ``search_document()`` reads prefetched;
     ``dependents(pks)``: querysets (made by other ``rows`` functions) of the rows whose text holds these
     rows' names, e.g. a country's cities and cases; ``narrow``: the (unmanaged) model of its narrow table,
     read on PostgreSQL only (``NarrowWords`` keeps it); ``parents(word, using)``: conditions on ``model``'s
     rows (``Q``), one for each row it belongs to whose names hold a word starting with ``word``, such that
-    every row holding ``word`` among the names of what it belongs to meets one of them (``parent_keys``)."""
+    every row holding ``word`` among the names of what it belongs to meets one of them (``parent_keys``);
+    ``in_order``: the ``WordsInOrder`` of its names (PostgreSQL only: ``NamesInOrder`` keeps the table)."""
     _registry[model] = (rows, dependents or (lambda pks: []))
+    if in_order is not None:
+        _in_order[model] = in_order
     if narrow is not None:
         _narrow[model] = narrow
     if parents is not None:
@@ -764,6 +810,158 @@ class NarrowWords(PostgresOnlyOperation):
 
     def describe(self):
         return f"Narrow word table {self.name} beside {self.model_name}, kept by triggers (PostgreSQL only)"
+
+
+def prefix_end(word):
+    """The first string after every string that starts with ``word``, in code point (and so UTF-8 byte)
+    order: ``word`` with its last character the next one ("water" → "wates")."""
+    following = ord(word[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:  # (surrogates are not characters: the next one is U+E000)
+        following = 0xE000
+    return word[:-1] + chr(following)
+
+
+class WordsInOrder:
+    """A model's names' words in its list's order, on PostgreSQL (the table ``NamesInOrder`` makes and keeps):
+    ``table`` has a row for each word of each row's names (``word``, in byte order), with the row's sort keys
+    (the model's columns ``order``, e.g. title then slug) and primary key (``key``), and a B-tree on
+    (word, the sort keys): each word's rows in the list's order."""
+
+    FORMS_MAX = 40  # the words a query word may start (e.g. "water", "waterworks"), each read from the B-tree
+
+    def __init__(self, table, order):
+        self.table = table
+        self.order = tuple(order)
+
+    def first_keys(self, using, word, count):
+        """The keys of the first ``count`` rows, in the order, with a word of their names starting with
+        ``word``; None when more than ``FORMS_MAX`` words start with it.
+
+        One statement: the words starting with ``word`` found one after the other (each the B-tree's next
+        word, not every entry of the one before), each word's first ``count`` rows read in the order, and
+        those merged (a row whose names hold two of the words comes once)."""
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        table = quote(self.table)
+        order = ", ".join(f"x.{quote(column)}" for column in self.order)
+        columns = ", ".join(f"s.{quote(column)}" for column in self.order)
+        sql = f"""
+            WITH RECURSIVE forms (word, step) AS (
+              (SELECT s.word, 1 FROM {table} s WHERE s.word >= %(low)s AND s.word < %(high)s ORDER BY s.word LIMIT 1)
+              UNION ALL
+              SELECT (SELECT s.word FROM {table} s WHERE s.word > forms.word AND s.word < %(high)s
+                      ORDER BY s.word LIMIT 1), forms.step + 1
+              FROM forms WHERE forms.word IS NOT NULL AND forms.step <= %(most)s
+            )
+            SELECT found.key, (SELECT count(word) FROM forms) FROM (
+              SELECT DISTINCT ON ({order}) x.key, {order}
+              FROM forms, LATERAL (
+                SELECT s.key, {columns} FROM {table} s WHERE s.word = forms.word ORDER BY {columns} LIMIT %(count)s
+              ) x
+              WHERE forms.step <= %(most)s
+              ORDER BY {order} LIMIT %(count)s
+            ) found ORDER BY {", ".join(f"found.{quote(column)}" for column in self.order)}"""
+        parameters = {"low": word, "high": prefix_end(word), "most": self.FORMS_MAX, "count": count}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            rows = cursor.fetchall()
+        if rows and rows[0][1] > self.FORMS_MAX:
+            return None
+        return [key for key, _forms in rows]
+
+
+class NamesInOrder(PostgresOnlyOperation):
+    """On PostgreSQL only: the table ``name`` of the words of ``model_name``'s names in its list's order
+    (``WordsInOrder``): (word, the columns ``order``, key) for each word of each row's names
+    (``NARROW_WORDS_FUNCTION``), with a B-tree on (word, ``order``) that holds the key too, so that a
+    word's first rows in that order are read from the index alone. Triggers on the model's table keep it
+    on every insert, update of those columns or of ``search_text``, delete and truncate, as ``NarrowWords``
+    does.
+
+    Why: the level of the names of a common word ("water": thousands of cases) is needed in the list's
+    order, a page at a time; the narrow table's word index gives every one of its rows, unordered, to be
+    read and sorted."""
+
+    def __init__(self, model_name, name, order):
+        super().__init__(model_name, name)
+        self.order = list(order)
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {"model_name": self.model_name, "name": self.name, "order": self.order}
+
+    def forwards(self, schema_editor, model):
+        quote = schema_editor.quote_name
+        connection = schema_editor.connection
+        table, main, index = quote(self.name), quote(model._meta.db_table), quote(f"{self.name}_order")
+        fields = [model._meta.get_field(name) for name in self.order]
+        columns = [quote(field.column) for field in fields]
+        key = quote(model._meta.pk.column)
+        definitions = [
+            'word text COLLATE "C" NOT NULL',
+            *(f"{quote(field.column)} {field.db_type(connection)} NOT NULL" for field in fields),
+            f"key {model._meta.pk.db_type(connection)} NOT NULL",
+        ]
+
+        def words(row):
+            return f"tsvector_to_array({NARROW_WORDS_FUNCTION}({row}.{quote('search_text')}))"
+
+        same_row = " AND ".join(f"{column} = OLD.{column}" for column in columns)
+        schema_editor.execute(NARROW_WORDS_FUNCTION_SQL)
+        schema_editor.execute(f"CREATE TABLE {table} ({', '.join(definitions)})")
+        schema_editor.execute(
+            f"""CREATE FUNCTION {self.function(schema_editor)}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'TRUNCATE' THEN
+                TRUNCATE {table};
+                RETURN NULL;
+              END IF;
+              IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                DELETE FROM {table}
+                WHERE word = ANY({words("OLD")}) AND {same_row} AND key = OLD.{key};
+              END IF;
+              IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO {table} (word, {", ".join(columns)}, key)
+                SELECT names.word, {", ".join(f"NEW.{column}" for column in columns)}, NEW.{key}
+                FROM unnest({words("NEW")}) AS names (word);
+              END IF;
+              RETURN NULL;
+            END $$"""
+        )
+        watched = [*columns, quote("search_text")]
+        changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in watched)
+        for event, condition in (("INSERT", ""), ("DELETE", ""), (f"UPDATE OF {', '.join(watched)}", changed)):
+            schema_editor.execute(
+                f"CREATE TRIGGER {self.trigger(schema_editor, event)} AFTER {event} ON {main} FOR EACH ROW "
+                f"{f'WHEN ({condition}) ' if condition else ''}EXECUTE FUNCTION {self.function(schema_editor)}()"
+            )
+        schema_editor.execute(
+            f"CREATE TRIGGER {self.trigger(schema_editor, 'TRUNCATE')} AFTER TRUNCATE ON {main} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {self.function(schema_editor)}()"
+        )
+        schema_editor.execute(
+            f"INSERT INTO {table} (word, {', '.join(columns)}, key) "
+            f"SELECT names.word, {', '.join(columns)}, {key} FROM {main}, unnest({words(main)}) AS names (word)"
+        )
+        # (the index made after the rows are written: in one build, not entry by entry)
+        schema_editor.execute(f"CREATE INDEX {index} ON {table} (word, {', '.join(columns)}) INCLUDE (key)")
+
+    def backwards(self, schema_editor, model):
+        quote = schema_editor.quote_name
+        main = quote(model._meta.db_table)
+        for event in ("INSERT", "DELETE", "UPDATE", "TRUNCATE"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.trigger(schema_editor, event)} ON {main}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.function(schema_editor)}()")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {quote(self.name)}")
+
+    def function(self, schema_editor):
+        return schema_editor.quote_name(f"{self.name}_copy")
+
+    def trigger(self, schema_editor, event):
+        return schema_editor.quote_name(f"{self.name}_{event.split()[0].lower()}")
+
+    def describe(self):
+        order = ", ".join(self.order)
+        return f"Words of {self.model_name}'s names in the order {order}, kept by triggers (PostgreSQL only)"
 
 
 class DropTrigramIndex(TrigramIndex):

@@ -13,6 +13,8 @@ from core import search
 from projects.models import Case, CaseCategory, CaseWords, City, Country, Sector
 
 Link = Case.cities.through
+# The words of the cases' names in the list's order (migration 0018): the English pages' title, then slug.
+CASE_NAMES_IN_ORDER = search.WordsInOrder("projects_case_name_words", ("title", "slug"))
 
 
 def cases(pks):
@@ -72,7 +74,7 @@ def register():
         ],
     )
     search.register(City, cities, lambda pks: [cases(Link.objects.filter(city__in=pks).values("case"))])
-    search.register(Case, cases, narrow=CaseWords, parents=case_parents)
+    search.register(Case, cases, narrow=CaseWords, parents=case_parents, in_order=CASE_NAMES_IN_ORDER)
     for model in (Country, Sector, CaseCategory, City, Case):
         post_save.connect(saved, sender=model, dispatch_uid=f"search:{model._meta.label}")
     m2m_changed.connect(cities_changed, sender=Link, dispatch_uid="search:case-cities")
