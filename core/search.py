@@ -36,7 +36,7 @@ import unicodedata
 from django.core.exceptions import FieldError
 from django.db import connections, models, transaction
 from django.db.migrations.operations.base import Operation
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import LessThan
 
@@ -262,7 +262,7 @@ def ordered_keys(queryset, item, count=None):
     if count is not None:  # known (e.g. from the list's facet counts)
         few = count < WINDOW  # (the search page gives WINDOW for an estimated count: read by levels)
     else:
-        few = estimate(queryset) < SURELY_MORE * WINDOW and capped_count(queryset, WINDOW) <= WINDOW
+        few = estimate(queryset) < surely_more(ranking[0].words) * WINDOW and capped_count(queryset, WINDOW) <= WINDOW
     if few or without_words(queryset) is None:
         # few matches (or a condition the levels cannot replace): rank them all at once
         return list(queryset.values_list("pk", flat=True)[item])
@@ -274,6 +274,15 @@ def ordered_keys(queryset, item, count=None):
             break
         keys += level_keys(queryset, first_rows, total, level, stop - len(keys))
     return keys[start:stop]
+
+
+def surely_more(words_):
+    """How many times ``WINDOW`` the planner's estimate of a search's rows must be for them to be read by
+    levels without counting them first: for one word, once (its estimate is the word statistics' own,
+    close, and were it high, the levels would still give the page, in at most three); for more, the
+    estimate multiplies the words' frequencies as if unrelated, and a few matches read by levels could
+    each be looked for in every one of up to nine levels."""
+    return 1 if len(words_) == 1 else SURELY_MORE
 
 
 def score_totals(words_):
@@ -339,12 +348,19 @@ def narrow_keys(queryset, first_rows, level, wanted):
 def checked(queryset, first_rows, level, candidates, wanted, read):
     """The first ``wanted`` of ``candidates`` (keys in the list's order, the first ``read`` of a side table's
     rows of the level) that are rows of the list at ``level``, or None when too few of them are and the
-    side table has more (``narrow_keys``, ``in_order_keys``)."""
+    side table has more (``narrow_keys``)."""
     if not candidates:
         return []
     rows = narrowed(queryset, level, first_rows.annotation.column).filter(pk__in=candidates).order_by()
     passed = set(rows.values_list("pk", flat=True))
-    keys = [key for key in candidates if key in passed]
+    return passing([(key, key in passed) for key in candidates], wanted, read)
+
+
+def passing(candidates, wanted, read):
+    """The first ``wanted`` keys of ``candidates`` ((key, whether it is a row of the list at the level), the
+    first ``read`` of a side table's rows of the level, in the list's order) that are rows of the list, or
+    None when too few are and the side table has more."""
+    keys = [key for key, among in candidates if among]
     if len(keys) < wanted and len(candidates) == read:  # more candidates than were read: not settled here
         return None
     return keys[:wanted]
@@ -361,17 +377,17 @@ def in_order_keys(queryset, first_rows, level, wanted):
     The level's rows are those with a word of their names starting with the query word; the table gives
     each such word's rows in the list's order, from its B-tree, so the first of them are read without
     reading the rest (a common word's names are thousands of rows, which the narrow table's word index
-    would give unordered, each read to be sorted). They are checked against the list as the narrow table's
-    are (``checked``)."""
+    would give unordered, each read to be sorted). They are checked against the list (its filters: published
+    rows, a sector...) in the same statement, by key."""
     side = _in_order.get(queryset.model)
     words_ = first_rows.annotation.words
     if side is None or len(words_) != 1 or tuple(first_rows.rest) != side.order:
         return None
     read = 2 * wanted + NARROW_SPARE
-    candidates = side.first_keys(queryset.db, words_[0], read)
+    candidates = side.first_keys(narrowed(queryset, level, first_rows.annotation.column), words_[0], read)
     if candidates is None:
         return None
-    return checked(queryset, first_rows, level, candidates, wanted, read)
+    return passing(candidates, wanted, read)
 
 
 def parent_keys(queryset, first_rows, level, wanted):
@@ -399,9 +415,7 @@ def parent_keys(queryset, first_rows, level, wanted):
     ]
     if len(each) == 1:
         return list(each[0])
-    found = list(each[0].union(*each[1:], all=True))  # one statement: each parent's first rows
-    if not found:
-        return []
+    found = each[0].union(*each[1:], all=True)  # each parent's first rows, sorted together: one statement
     return list(rows.filter(pk__in=found).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
 
 
@@ -833,41 +847,46 @@ class WordsInOrder:
         self.table = table
         self.order = tuple(order)
 
-    def first_keys(self, using, word, count):
+    def first_keys(self, rows, word, count):
         """The keys of the first ``count`` rows, in the order, with a word of their names starting with
-        ``word``; None when more than ``FORMS_MAX`` words start with it.
+        ``word``, each with whether it is among ``rows`` (a queryset of the model: the list at a level);
+        None when more than ``FORMS_MAX`` words start with ``word``.
 
         One statement: the words starting with ``word`` found one after the other (each the B-tree's next
-        word, not every entry of the one before), each word's first ``count`` rows read in the order, and
-        those merged (a row whose names hold two of the words comes once)."""
-        connection = connections[using]
+        word, not every entry of the one before), each word's first ``count`` rows read in the order, those
+        merged (a row whose names hold two of the words comes once), and each of them looked up in ``rows``
+        by its key."""
+        connection = connections[rows.db]
         quote = connection.ops.quote_name
         table = quote(self.table)
         order = ", ".join(f"x.{quote(column)}" for column in self.order)
         columns = ", ".join(f"s.{quote(column)}" for column in self.order)
+        among = rows.filter(pk=RawSQL("found.key", ())).order_by().values("pk")
+        among_sql, among_parameters = among.query.get_compiler(rows.db).as_sql()
         sql = f"""
             WITH RECURSIVE forms (word, step) AS (
-              (SELECT s.word, 1 FROM {table} s WHERE s.word >= %(low)s AND s.word < %(high)s ORDER BY s.word LIMIT 1)
+              (SELECT s.word, 1 FROM {table} s WHERE s.word >= %s AND s.word < %s ORDER BY s.word LIMIT 1)
               UNION ALL
-              SELECT (SELECT s.word FROM {table} s WHERE s.word > forms.word AND s.word < %(high)s
+              SELECT (SELECT s.word FROM {table} s WHERE s.word > forms.word AND s.word < %s
                       ORDER BY s.word LIMIT 1), forms.step + 1
-              FROM forms WHERE forms.word IS NOT NULL AND forms.step <= %(most)s
+              FROM forms WHERE forms.word IS NOT NULL AND forms.step <= %s
             )
-            SELECT found.key, (SELECT count(word) FROM forms) FROM (
+            SELECT found.key, (SELECT count(word) FROM forms), EXISTS ({among_sql}) FROM (
               SELECT DISTINCT ON ({order}) x.key, {order}
               FROM forms, LATERAL (
-                SELECT s.key, {columns} FROM {table} s WHERE s.word = forms.word ORDER BY {columns} LIMIT %(count)s
+                SELECT s.key, {columns} FROM {table} s WHERE s.word = forms.word ORDER BY {columns} LIMIT %s
               ) x
-              WHERE forms.step <= %(most)s
-              ORDER BY {order} LIMIT %(count)s
+              WHERE forms.step <= %s
+              ORDER BY {order} LIMIT %s
             ) found ORDER BY {", ".join(f"found.{quote(column)}" for column in self.order)}"""
-        parameters = {"low": word, "high": prefix_end(word), "most": self.FORMS_MAX, "count": count}
+        high = prefix_end(word)
+        parameters = [word, high, high, self.FORMS_MAX, *among_parameters, count, self.FORMS_MAX, count]
         with connection.cursor() as cursor:
             cursor.execute(sql, parameters)
-            rows = cursor.fetchall()
-        if rows and rows[0][1] > self.FORMS_MAX:
+            found = cursor.fetchall()
+        if found and found[0][1] > self.FORMS_MAX:
             return None
-        return [key for key, _forms in rows]
+        return [(key, among) for key, _forms, among in found]
 
 
 class NamesInOrder(PostgresOnlyOperation):
