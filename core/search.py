@@ -292,27 +292,35 @@ def score_totals(words_):
 def level_keys(queryset, first_rows, total, level, wanted):
     """The first ``wanted`` keys, in the list's order, of the rows of ``queryset`` whose score is ``total``
     (``level``: the tsquery of those rows): for the level of the names, from the model's side tables
-    (``narrow_keys``); else from the list's first rows when they hold that many; else, for the level of what
-    the rows belong to, parent by parent (``parent_keys``), where the model has them; else from the word
-    index, sorted."""
+    (``narrow_keys``); for the level of what the rows belong to, parent by parent (``parent_keys``), where
+    the model has them; else from the list's first rows when they hold that many (unless, for one word,
+    the planner expects the level to be small: ``FEW_IN_LEVEL``); else from the word index, sorted."""
     words_ = first_rows.annotation.words
     keys = None
     if total == SECTION_POINTS[0] * len(words_):  # every word in the names
         keys = narrow_keys(queryset, first_rows, level, wanted)
+    elif total == SECTION_POINTS[-1] * len(words_):  # every word only among the names of what the row belongs to
+        keys = parent_keys(queryset, first_rows, level, wanted)
+    elif len(words_) == 1 and first_rows.scored is None:
+        rows = narrowed(queryset, level, first_rows.annotation.column)
+        if estimate(rows) < FEW_IN_LEVEL:  # (the planner, expecting few rows too, reads them from the word index)
+            return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
     if keys is not None:
         return keys
     keys = first_rows.keys(total)
     if len(keys) >= wanted:
         return keys[:wanted]
-    if total == SECTION_POINTS[-1] * len(words_):  # every word only among the names of what the row belongs to
-        keys = parent_keys(queryset, first_rows, level, wanted)
-        if keys is not None:
-            return keys
     # Off the title index: the planner would walk it, taking the level's rows to be spread evenly through
     # the titles, and off the sequential scan, which it takes for a level it guesses large.
     with planner_without(queryset.db, "indexscan", "seqscan"):
         rows = narrowed(queryset, level, first_rows.annotation.column)
         return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
+
+
+# A level of one word's description that the planner expects to hold fewer rows than this is read from the
+# word index and sorted rather than looked for among the list's first rows: the first rows of a common word
+# are rarely those of a word few descriptions hold (a Korean sector's name: none of the first 1,000 titles).
+FEW_IN_LEVEL = 200
 
 
 def narrow_keys(queryset, first_rows, level, wanted):

@@ -174,17 +174,6 @@ def test_korean_pages_and_several_words_read_the_narrow_table(data, monkeypatch)
     assert read and set(read) == {None}
 
 
-def test_one_word_estimated_over_the_window_is_not_counted(data, monkeypatch):
-    """A word the planner expects in more rows than the window is read by levels at once (its estimate is the
-    word's own statistics); several words are counted first, as before."""
-    monkeypatch.setattr(search, "WINDOW", 15)
-    counted = spy(monkeypatch, "capped_count")
-    assert search.ordered_keys(ranked("seoul"), slice(0, 20)) == list(ranked("seoul").values_list("pk", flat=True)[:20])
-    assert counted == []
-    search.ordered_keys(ranked("seoul water"), slice(0, 20))
-    assert counted
-
-
 def test_the_words_in_order_are_read_from_their_index_alone(data, monkeypatch):
     """The words starting with the query word, then each one's first rows, from the B-tree on (word, title,
     slug): no scan of the table, no sort of a word's rows (the one sort merges the words' first rows); each
