@@ -259,21 +259,35 @@ def ordered_keys(queryset, item, count=None):
     ranking = ranking_of(queryset) if stop is not None else None
     if ranking is None or not uses_word_index(connections[queryset.db]) or len(ranking[0].words) > RANKED_WORDS_MAX:
         return list(queryset.values_list("pk", flat=True)[item])
+    annotation = ranking[0]
+    expected = {}  # score total -> the planner's estimate of that level's rows, where it was asked
     if count is not None:  # known (e.g. from the list's facet counts)
         few = count < WINDOW  # (the search page gives WINDOW for an estimated count: read by levels)
     else:
-        few = estimate(queryset) < surely_more(ranking[0].words) * WINDOW and capped_count(queryset, WINDOW) <= WINDOW
+        guess, expected = expected_rows(queryset, annotation)
+        few = guess < surely_more(annotation.words) * WINDOW and capped_count(queryset, WINDOW) <= WINDOW
     if few or without_words(queryset) is None:
         # few matches (or a condition the levels cannot replace): rank them all at once
         return list(queryset.values_list("pk", flat=True)[item])
-    annotation = ranking[0]
-    first_rows = FirstRows(queryset)
+    first_rows = FirstRows(queryset, expected)
     keys = []
     for total, level in zip(score_totals(annotation.words), score_levels(annotation.words), strict=True):
         if len(keys) >= stop:
             break
         keys += level_keys(queryset, first_rows, total, level, stop - len(keys))
     return keys[start:stop]
+
+
+def expected_rows(queryset, annotation):
+    """The planner's estimate of the rows of ``queryset`` (a search) and, for one word, of its level of the
+    description (``level_keys``: ``FEW_IN_LEVEL``), asked together: one statement, not two."""
+    words_ = annotation.words
+    if len(words_) != 1 or words_condition(queryset.query.where) is None:
+        return estimate(queryset), {}
+    middle = SECTION_POINTS[1]
+    level = narrowed(queryset, in_section(words_[0], middle), annotation.column)
+    guess, in_level = estimates(queryset, level)
+    return guess, {middle: in_level}
 
 
 def surely_more(words_):
@@ -303,7 +317,8 @@ def level_keys(queryset, first_rows, total, level, wanted):
         keys = parent_keys(queryset, first_rows, level, wanted)
     elif len(words_) == 1 and first_rows.scored is None:
         rows = narrowed(queryset, level, first_rows.annotation.column)
-        if estimate(rows) < FEW_IN_LEVEL:  # (the planner, expecting few rows too, reads them from the word index)
+        guess = first_rows.expected[total] if total in first_rows.expected else estimate(rows)
+        if guess < FEW_IN_LEVEL:  # (the planner, expecting few rows too, reads them from the word index)
             return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
     if keys is not None:
         return keys
@@ -434,10 +449,11 @@ class FirstRows:
     """The search's rows among the first ``WINDOW`` rows of its list in the rest of its order (after
     relevance), with their scores: one walk of that order's index, read once for every score level."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, expected=None):
         self.annotation, self.rest = ranking_of(queryset)
         self.every_row = without_words(queryset)  # the list without the search's condition
         self.scored = None  # [(key, score)] of the rows holding every word, in order, once read
+        self.expected = expected or {}  # score total -> the planner's estimate of that level's rows, if asked
 
     def keys(self, total):
         """The keys of the rows scoring ``total`` among the first ``WINDOW`` rows, in order."""
@@ -494,17 +510,31 @@ def without_words(queryset):
 
 def narrowed(queryset, tsquery, column):
     """``queryset`` with its words condition (``WordsMatch``) replaced by ``tsquery``, which implies it: the
-    words of a row are made once per row, not once for each condition."""
-    clone = queryset.all()
+    words of a row are made once per row, not once for each condition. Its rows are read by key, in an order
+    given again (``unranked``)."""
+    clone = unranked(queryset)
     where = clone.query.where.clone()
     position = words_condition(where)
     if position is None:
-        return queryset.filter(WordsMatch(tsquery, column))
+        return clone.filter(WordsMatch(tsquery, column))
     child = where.children[position]
     replacement = copy.copy(child.lhs if not isinstance(child, WordsMatch) else child)
     replacement.tsquery = tsquery
     where.children[position] = replacement
     clone.query.where = where
+    return clone
+
+
+def unranked(queryset):
+    """``queryset`` without its relevance scores and its order: a level's rows are all of one score, and a
+    query read inside another (``parent_keys``, ``WordsInOrder``) has each of its expressions copied."""
+    clone = queryset.all()
+    query = clone.query
+    scores = {name for name, annotation in query.annotations.items() if isinstance(annotation, Relevance)}
+    query.annotations = {name: annotation for name, annotation in query.annotations.items() if name not in scores}
+    if query.annotation_select_mask is not None:
+        query.set_annotation_mask(set(query.annotation_select_mask) - scores)
+    query.clear_ordering(force=True)
     return clone
 
 
@@ -543,10 +573,27 @@ SURELY_MORE = 10  # an estimate this many times the cap is taken as it is (the w
 def estimate(queryset):
     """The planner's estimate of how many rows ``queryset`` has (PostgreSQL; from the statistics of the words,
     which ANALYZE keeps for the GIN-indexed column): one EXPLAIN, no row read."""
-    if not uses_word_index(connections[queryset.db]):
-        return 0
-    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+    return estimates(queryset)[0]
+
+
+def estimates(*querysets):
+    """``estimate`` of each of ``querysets`` (of one model), from one EXPLAIN of them all: each part of a
+    UNION ALL is planned as it would be alone."""
+    if not uses_word_index(connections[querysets[0].db]):
+        return [0] * len(querysets)
+    if len(querysets) == 1:
+        if querysets[0].query.is_empty():  # (``none()``: nothing to ask)
+            return [0]
+        plan = json.loads(querysets[0].order_by().values("pk").explain(format="json"))
+        return [int(plan[0]["Plan"]["Plan Rows"])]
+    parts = [queryset.order_by().values("pk") for queryset in querysets]
+    each = []
+    if not any(part.query.is_empty() for part in parts):
+        plan = json.loads(parts[0].union(*parts[1:], all=True).explain(format="json"))[0]["Plan"]
+        each = plan.get("Plans", []) if plan["Node Type"] == "Append" else []
+    if len(each) != len(parts):  # (a part left out, by Django or the planner: asked one by one)
+        return [estimate(queryset) for queryset in querysets]
+    return [int(part["Plan Rows"]) for part in each]
 
 
 class Searchable(models.Model):

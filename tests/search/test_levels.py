@@ -3,6 +3,7 @@ a level is read, the page is the page of ranking every match."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from core import search
@@ -88,3 +89,19 @@ def test_one_word_estimated_over_the_window_is_not_counted(data, monkeypatch):
     assert counted == []
     search.ordered_keys(ranked("seoul water"), slice(0, 20))
     assert counted
+
+
+def test_estimates_asked_together_are_those_asked_one_by_one(data):
+    querysets = [ranked("seoul"), ranked("상수도"), Case.objects.filter(title__startswith="W")]
+    assert search.estimates(*querysets) == [search.estimate(queryset) for queryset in querysets]
+    assert search.estimates(querysets[0], Case.objects.none()) == [search.estimate(querysets[0]), 0]
+
+
+def test_the_first_page_of_a_word_in_many_titles_takes_two_statements(data, monkeypatch):
+    """The planner's estimates (the search's and its level of the description, together), then the first rows
+    of the level of the names, checked against the list, in one statement."""
+    monkeypatch.setattr(search, "WINDOW", 15)
+    with CaptureQueriesContext(connection) as queries:
+        keys = search.ordered_keys(ranked("water"), slice(0, 20))
+    assert keys == list(ranked("water").values_list("pk", flat=True)[:20])
+    assert len(queries.captured_queries) == 2, [query["sql"] for query in queries.captured_queries]
