@@ -19,7 +19,9 @@ is also present tagged with its section ("~n" + word, "~b" + word): a query asks
 matches are read a score at a time (``ordered_keys``), without ranking every row that holds a common word;
 a count above 1,000 is the planner's estimate (``count``). A model may also keep a narrow table beside it
 (``NarrowWords``: its sort keys and the words of its names), from which a level of the names is sorted, reading
-many narrow rows to a page rather than a few wide ones; and it may name what its rows belong to (``register``:
+many narrow rows to a page rather than a few wide ones; the words of its names in its list's order
+(``NamesInOrder``, ``WordsInOrder``: a row for each word with the sort keys, in a B-tree), from which a level of
+the names of one word is read a page at a time; and it may name what its rows belong to (``register``:
 ``parents``), whose indexes give the rows that hold a word only in those names in the list's order.
 SQLite (``make run``) reads the same column with ``LIKE '% word%'``: the same matches, no index.
 
@@ -246,15 +248,17 @@ def ordered_keys(queryset, item, count=None):
     of rows each scored and sorted for a page of 20. On PostgreSQL with up to ``RANKED_WORDS_MAX`` words the
     page is read a score at a time instead (``score_levels``), best first, until the slice is full; the
     levels past it are not read at all (with ``WINDOW`` matches or fewer, all of them are ranked at once).
-    Each level (``level_keys``) is looked for first among the first ``WINDOW`` rows of the list in the rest
-    of its order (e.g. title, then slug), read once for every level from that order's index
-    (``FirstRows``): a level that holds many rows (every case has "seoul" in its summary) fills a page
-    there. A level that does not is read otherwise, without walking the title order (the rows of "상수도"
-    are the waterworks cases, whose titles all sort late: looking for them in title order would read half
-    the table): the level of the names from the model's narrow table, sorted (``narrow_keys``); the level
-    of a word only in the names of what the rows belong to (the sector named 상수도), parent by parent in
-    the list's order (``parent_keys``); any other level, or where the model has neither, from the word
-    index, sorted."""
+    A level (``level_keys``) is looked for among the first ``WINDOW`` rows of the list in the rest of its
+    order (e.g. title, then slug), read once for every level from that order's index (``FirstRows``): a
+    level that holds many rows (every case has "seoul" in its summary) fills a page there. A level that
+    does not is read otherwise, without walking the title order (the rows of "상수도" are the waterworks
+    cases, whose titles all sort late: looking for them in title order would read half the table): the level
+    of the names from the model's words in order or its narrow table (``narrow_keys``); the level of a word
+    only in the names of what the rows belong to (the sector named 상수도), parent by parent in the list's
+    order (``parent_keys``); any other level, or where the model has neither, from the word index, sorted.
+    For one word the first two of these are tried before the first rows are read, and so is the word index
+    for a level of the description the planner expects to be small: each is a few index entries, where the
+    first rows are a thousand."""
     start, stop = item.start or 0, item.stop
     ranking = ranking_of(queryset) if stop is not None else None
     if ranking is None or not uses_word_index(connections[queryset.db]) or len(ranking[0].words) > RANKED_WORDS_MAX:
