@@ -284,14 +284,15 @@ def ordered_keys(queryset, item, count=None):
 
 def expected_rows(queryset, annotation):
     """The planner's estimate of the rows of ``queryset`` (a search) and, for one word, of its level of the
-    description (``level_keys``: ``FEW_IN_LEVEL``), asked together: one statement, not two."""
+    description and of the list it searches (``level_keys``: ``first_rows_hold_few``), asked together: one
+    statement, not three."""
     words_ = annotation.words
     if len(words_) != 1 or words_condition(queryset.query.where) is None:
         return estimate(queryset), {}
     middle = SECTION_POINTS[1]
     level = narrowed(queryset, in_section(words_[0], middle), annotation.column)
-    guess, in_level = estimates(queryset, level)
-    return guess, {middle: in_level}
+    guess, in_level, in_list = estimates(queryset, level, without_words(queryset))
+    return guess, {middle: (in_level, in_list)}
 
 
 def surely_more(words_):
@@ -312,7 +313,7 @@ def level_keys(queryset, first_rows, total, level, wanted):
     (``level``: the tsquery of those rows): for the level of the names, from the model's side tables
     (``narrow_keys``); for the level of what the rows belong to, parent by parent (``parent_keys``), where
     the model has them; else from the list's first rows when they hold that many (unless, for one word,
-    the planner expects the level to be small: ``FEW_IN_LEVEL``); else from the word index, sorted."""
+    the planner expects them not to: ``first_rows_hold_few``); else from the word index, sorted."""
     words_ = first_rows.annotation.words
     keys = None
     if total == SECTION_POINTS[0] * len(words_):  # every word in the names
@@ -321,9 +322,9 @@ def level_keys(queryset, first_rows, total, level, wanted):
         keys = parent_keys(queryset, first_rows, level, wanted)
     elif len(words_) == 1 and first_rows.scored is None:
         rows = narrowed(queryset, level, first_rows.annotation.column)
-        guess = first_rows.expected[total] if total in first_rows.expected else estimate(rows)
-        if guess < FEW_IN_LEVEL:  # (the planner, expecting few rows too, reads them from the word index)
-            return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
+        in_level, in_list = first_rows.expected.get(total) or estimates(rows, first_rows.every_row)
+        if first_rows_hold_few(in_level, in_list, wanted):  # (the planner, expecting few rows too, reads them
+            return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])  # from the index)
     if keys is not None:
         return keys
     keys = first_rows.keys(total)
@@ -336,10 +337,12 @@ def level_keys(queryset, first_rows, total, level, wanted):
         return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
 
 
-# A level of one word's description that the planner expects to hold fewer rows than this is read from the
-# word index and sorted rather than looked for among the list's first rows: the first rows of a common word
-# are rarely those of a word few descriptions hold (a Korean sector's name: none of the first 1,000 titles).
-FEW_IN_LEVEL = 200
+def first_rows_hold_few(in_level, in_list, wanted):
+    """Whether the list's first ``WINDOW`` rows are expected to hold fewer than ``wanted`` rows of a level, the
+    planner expecting ``in_level`` rows in it and ``in_list`` in the list (the level spread evenly through
+    the list): then the level of one word's description is read from the word index and sorted, without
+    reading the first rows for it (a Korean sector's name, in a few descriptions: none of the first 1,000)."""
+    return in_level * WINDOW < wanted * in_list
 
 
 def narrow_keys(queryset, first_rows, level, wanted):
@@ -594,9 +597,11 @@ def estimates(*querysets):
     each = []
     if not any(part.query.is_empty() for part in parts):
         plan = json.loads(parts[0].union(*parts[1:], all=True).explain(format="json"))[0]["Plan"]
-        each = plan.get("Plans", []) if plan["Node Type"] == "Append" else []
-    if len(each) != len(parts):  # (a part left out, by Django or the planner: asked one by one)
-        return [estimate(queryset) for queryset in querysets]
+        if plan["Node Type"] == "Gather":  # (run by parallel workers: each part whole in one, if none is split)
+            plan = plan["Plans"][0]
+        each = plan.get("Plans", []) if plan["Node Type"] in ("Append", "Parallel Append") else []
+    if len(each) != len(parts) or any(part.get("Parallel Aware") for part in each):
+        return [estimate(queryset) for queryset in querysets]  # (a part left out or split among workers)
     return [int(part["Plan Rows"]) for part in each]
 
 

@@ -49,13 +49,13 @@ def pages_are_right(queries):
                 assert keys == everything[start:stop], (query, start)
 
 
-@pytest.mark.parametrize("few_in_level", [0, 10**9])
-def test_a_level_of_the_description_expected_small_is_read_from_the_word_index(data, few_in_level, monkeypatch):
-    """Expected small (every level, here), the level of the description is sorted from the word index without
-    reading the list's first rows; expected large (none, here), it is looked for among them first. A word
+@pytest.mark.parametrize("hold_few", [False, True])
+def test_a_level_of_the_description_expected_small_is_read_from_the_word_index(data, hold_few, monkeypatch):
+    """Expected to be few among the list's first rows, the level of the description is sorted from the word
+    index without reading them; else it is looked for among them first. A word
     only in one case's description ("network") reads it either way."""
     monkeypatch.setattr(search, "WINDOW", 15)
-    monkeypatch.setattr(search, "FEW_IN_LEVEL", few_in_level)
+    monkeypatch.setattr(search, "first_rows_hold_few", lambda *args: hold_few)
     pages_are_right(["seoul", "상수도", "transport", "network"])
     with translation.override("ko"):
         pages_are_right(["seoul", "상수도"])
@@ -63,14 +63,14 @@ def test_a_level_of_the_description_expected_small_is_read_from_the_word_index(d
     first_rows = search.FirstRows.read
     monkeypatch.setattr(search.FirstRows, "read", lambda self: windows.append(1) or first_rows(self))
     assert search.ordered_keys(ranked("seoul"), slice(0, 20)) == list(ranked("seoul").values_list("pk", flat=True)[:20])
-    assert bool(windows) == (few_in_level == 0)  # ("seoul": a few titles, then every summary)
+    assert bool(windows) != hold_few  # ("seoul": a few titles, then every summary)
 
 
 def test_the_level_of_what_cases_belong_to_is_read_parent_by_parent_before_the_first_rows(data, monkeypatch):
     """The last level of "transport" (the cases of the sector named Transportation) comes from the parents'
     indexes alone, the levels before it from the words in order and the word index."""
     monkeypatch.setattr(search, "WINDOW", 15)
-    monkeypatch.setattr(search, "FEW_IN_LEVEL", 10**9)
+    monkeypatch.setattr(search, "first_rows_hold_few", lambda *args: True)
     parents = spy(monkeypatch, "parent_keys")
     windows = []
     first_rows = search.FirstRows.read
@@ -105,3 +105,9 @@ def test_the_first_page_of_a_word_in_many_titles_takes_two_statements(data, monk
         keys = search.ordered_keys(ranked("water"), slice(0, 20))
     assert keys == list(ranked("water").values_list("pk", flat=True)[:20])
     assert len(queries.captured_queries) == 2, [query["sql"] for query in queries.captured_queries]
+
+
+def test_the_first_rows_hold_few_of_a_level_spread_thinner_than_a_page_to_the_window():
+    assert search.first_rows_hold_few(in_level=1_000, in_list=100_000, wanted=20)  # 10 in the first 1,000
+    assert not search.first_rows_hold_few(in_level=95_000, in_list=100_000, wanted=20)
+    assert not search.first_rows_hold_few(in_level=3_000, in_list=100_000, wanted=20)  # 30 in the first 1,000
