@@ -19,7 +19,9 @@ is also present tagged with its section ("~n" + word, "~b" + word): a query asks
 matches are read a score at a time (``ordered_keys``), without ranking every row that holds a common word;
 a count above 1,000 is the planner's estimate (``count``). A model may also keep a narrow table beside it
 (``NarrowWords``: its sort keys and the words of its names), from which a level of the names is sorted, reading
-many narrow rows to a page rather than a few wide ones; and it may name what its rows belong to (``register``:
+many narrow rows to a page rather than a few wide ones; the words of its names in its list's order
+(``NamesInOrder``, ``WordsInOrder``: a row for each word with the sort keys, in a B-tree), from which a level of
+the names of one word is read a page at a time; and it may name what its rows belong to (``register``:
 ``parents``), whose indexes give the rows that hold a word only in those names in the list's order.
 SQLite (``make run``) reads the same column with ``LIKE '% word%'``: the same matches, no index.
 
@@ -36,7 +38,7 @@ import unicodedata
 from django.core.exceptions import FieldError
 from django.db import connections, models, transaction
 from django.db.migrations.operations.base import Operation
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import LessThan
 
@@ -246,28 +248,32 @@ def ordered_keys(queryset, item, count=None):
     of rows each scored and sorted for a page of 20. On PostgreSQL with up to ``RANKED_WORDS_MAX`` words the
     page is read a score at a time instead (``score_levels``), best first, until the slice is full; the
     levels past it are not read at all (with ``WINDOW`` matches or fewer, all of them are ranked at once).
-    Each level (``level_keys``) is looked for first among the first ``WINDOW`` rows of the list in the rest
-    of its order (e.g. title, then slug), read once for every level from that order's index
-    (``FirstRows``): a level that holds many rows (every case has "seoul" in its summary) fills a page
-    there. A level that does not is read otherwise, without walking the title order (the rows of "상수도"
-    are the waterworks cases, whose titles all sort late: looking for them in title order would read half
-    the table): the level of the names from the model's narrow table, sorted (``narrow_keys``); the level
-    of a word only in the names of what the rows belong to (the sector named 상수도), parent by parent in
-    the list's order (``parent_keys``); any other level, or where the model has neither, from the word
-    index, sorted."""
+    A level (``level_keys``) is looked for among the first ``WINDOW`` rows of the list in the rest of its
+    order (e.g. title, then slug), read once for every level from that order's index (``FirstRows``): a
+    level that holds many rows (every case has "seoul" in its summary) fills a page there. A level that
+    does not is read otherwise, without walking the title order (the rows of "상수도" are the waterworks
+    cases, whose titles all sort late: looking for them in title order would read half the table): the level
+    of the names from the model's words in order or its narrow table (``narrow_keys``); the level of a word
+    only in the names of what the rows belong to (the sector named 상수도), parent by parent in the list's
+    order (``parent_keys``); any other level, or where the model has neither, from the word index, sorted.
+    For one word the first two of these are tried before the first rows are read, and so is the word index
+    for a level of the description the planner expects to be small: each is a few index entries, where the
+    first rows are a thousand."""
     start, stop = item.start or 0, item.stop
     ranking = ranking_of(queryset) if stop is not None else None
     if ranking is None or not uses_word_index(connections[queryset.db]) or len(ranking[0].words) > RANKED_WORDS_MAX:
         return list(queryset.values_list("pk", flat=True)[item])
+    annotation = ranking[0]
+    expected = {}  # score total -> the planner's estimate of that level's rows, where it was asked
     if count is not None:  # known (e.g. from the list's facet counts)
         few = count < WINDOW  # (the search page gives WINDOW for an estimated count: read by levels)
     else:
-        few = estimate(queryset) < SURELY_MORE * WINDOW and capped_count(queryset, WINDOW) <= WINDOW
+        guess, expected = expected_rows(queryset, annotation)
+        few = guess < surely_more(annotation.words) * WINDOW and capped_count(queryset, WINDOW) <= WINDOW
     if few or without_words(queryset) is None:
         # few matches (or a condition the levels cannot replace): rank them all at once
         return list(queryset.values_list("pk", flat=True)[item])
-    annotation = ranking[0]
-    first_rows = FirstRows(queryset)
+    first_rows = FirstRows(queryset, expected)
     keys = []
     for total, level in zip(score_totals(annotation.words), score_levels(annotation.words), strict=True):
         if len(keys) >= stop:
@@ -276,25 +282,54 @@ def ordered_keys(queryset, item, count=None):
     return keys[start:stop]
 
 
+def expected_rows(queryset, annotation):
+    """The planner's estimate of the rows of ``queryset`` (a search) and, for one word, of its level of the
+    description and of the list it searches (``level_keys``: ``first_rows_hold_few``), asked together: one
+    statement, not three."""
+    words_ = annotation.words
+    if len(words_) != 1 or words_condition(queryset.query.where) is None:
+        return estimate(queryset), {}
+    middle = SECTION_POINTS[1]
+    level = narrowed(queryset, in_section(words_[0], middle), annotation.column)
+    guess, in_level, in_list = estimates(queryset, level, without_words(queryset))
+    return guess, {middle: (in_level, in_list)}
+
+
+def surely_more(words_):
+    """How many times ``WINDOW`` the planner's estimate of a search's rows must be for them to be read by
+    levels without counting them first: for one word, once (its estimate is the word statistics' own,
+    close, and were it high, the levels would still give the page, in at most three); for more, the
+    estimate multiplies the words' frequencies as if unrelated, and a few matches read by levels could
+    each be looked for in every one of up to nine levels."""
+    return 1 if len(words_) == 1 else SURELY_MORE
+
+
 def score_totals(words_):
     return list(range(3 * len(words_), len(words_) - 1, -1))
 
 
 def level_keys(queryset, first_rows, total, level, wanted):
     """The first ``wanted`` keys, in the list's order, of the rows of ``queryset`` whose score is ``total``
-    (``level``: the tsquery of those rows): from the list's first rows when they hold that many; else, for
-    the level of the names, from the narrow table (``narrow_keys``), for the level of what the rows belong
-    to, parent by parent (``parent_keys``), where the model has them; else from the word index, sorted."""
-    keys = first_rows.keys(total)
-    if len(keys) >= wanted:
-        return keys[:wanted]
-    words_, keys = first_rows.annotation.words, None
+    (``level``: the tsquery of those rows): for the level of the names, from the model's side tables
+    (``narrow_keys``); for the level of what the rows belong to, parent by parent (``parent_keys``), where
+    the model has them; else from the list's first rows when they hold that many (unless, for one word,
+    the planner expects them not to: ``first_rows_hold_few``); else from the word index, sorted."""
+    words_ = first_rows.annotation.words
+    keys = None
     if total == SECTION_POINTS[0] * len(words_):  # every word in the names
         keys = narrow_keys(queryset, first_rows, level, wanted)
     elif total == SECTION_POINTS[-1] * len(words_):  # every word only among the names of what the row belongs to
         keys = parent_keys(queryset, first_rows, level, wanted)
+    elif len(words_) == 1 and first_rows.scored is None:
+        rows = narrowed(queryset, level, first_rows.annotation.column)
+        in_level, in_list = first_rows.expected.get(total) or estimates(rows, first_rows.every_row)
+        if first_rows_hold_few(in_level, in_list, wanted):  # (the planner, expecting few rows too, reads them
+            return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])  # from the index)
     if keys is not None:
         return keys
+    keys = first_rows.keys(total)
+    if len(keys) >= wanted:
+        return keys[:wanted]
     # Off the title index: the planner would walk it, taking the level's rows to be spread evenly through
     # the titles, and off the sequential scan, which it takes for a level it guesses large.
     with planner_without(queryset.db, "indexscan", "seqscan"):
@@ -302,18 +337,34 @@ def level_keys(queryset, first_rows, total, level, wanted):
         return list(rows.order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
 
 
+def first_rows_hold_few(in_level, in_list, wanted):
+    """Whether the list's first ``WINDOW`` rows are expected to hold fewer than ``wanted`` rows of a level, the
+    planner expecting ``in_level`` rows in it and ``in_list`` in the list (the level spread evenly through
+    the list): then the level of one word's description is read from the word index and sorted, without
+    reading the first rows for it (a Korean sector's name, in a few descriptions: none of the first 1,000)."""
+    return in_level * WINDOW < wanted * in_list
+
+
 def narrow_keys(queryset, first_rows, level, wanted):
-    """``level_keys`` of the level of the names (``level``: every word in the names) from the model's narrow
-    table (``NarrowWords``), or None when it has none, cannot sort in the list's order, or its first rows
-    hold too few of the list's own.
+    """``level_keys`` of the level of the names (``level``: every word in the names): from the model's names'
+    words in order where they serve (``in_order_keys``: a few index entries, read before the list's first
+    rows, which this level then need not read); else from those first rows when they hold the level's
+    first ``wanted``; else from the model's narrow table (``NarrowWords``). None when it has neither, or
+    they cannot sort in the list's order, or their first rows hold too few of the list's own.
 
     The narrow table's rows holding every word in their names are sorted in the list's order (many narrow
     rows to a page are read, not as many wide ones: a common word's names are thousands of rows), and the
     first of them are checked against the list itself (its filters: published rows, a sector...). The
     level's rows are all among the narrow table's, so the rows that pass, in that order, are its first."""
+    keys = in_order_keys(queryset, first_rows, level, wanted)
+    if keys is not None:
+        return keys
     side = _narrow.get(queryset.model)
     if side is None or not first_rows.rest:  # (no order after relevance: nothing to sort the candidates by)
         return None
+    keys = first_rows.keys(SECTION_POINTS[0] * len(first_rows.annotation.words))
+    if len(keys) >= wanted:
+        return keys[:wanted]
     read = 2 * wanted + NARROW_SPARE
     try:
         candidates = side.objects.using(queryset.db).filter(WordsMatch(every_word(first_rows.annotation.words), "pk"))
@@ -321,15 +372,52 @@ def narrow_keys(queryset, first_rows, level, wanted):
             candidates = list(candidates.order_by(*first_rows.rest).values_list("pk", flat=True)[:read])
     except FieldError:  # the list's order names a field the narrow table does not have
         return None
+    return checked(queryset, first_rows, level, candidates, wanted, read)
+
+
+def checked(queryset, first_rows, level, candidates, wanted, read):
+    """The first ``wanted`` of ``candidates`` (keys in the list's order, the first ``read`` of a side table's
+    rows of the level) that are rows of the list at ``level``, or None when too few of them are and the
+    side table has more (``narrow_keys``)."""
+    if not candidates:
+        return []
     rows = narrowed(queryset, level, first_rows.annotation.column).filter(pk__in=candidates).order_by()
     passed = set(rows.values_list("pk", flat=True))
-    keys = [key for key in candidates if key in passed]
+    return passing([(key, key in passed) for key in candidates], wanted, read)
+
+
+def passing(candidates, wanted, read):
+    """The first ``wanted`` keys of ``candidates`` ((key, whether it is a row of the list at the level), the
+    first ``read`` of a side table's rows of the level, in the list's order) that are rows of the list, or
+    None when too few are and the side table has more."""
+    keys = [key for key, among in candidates if among]
     if len(keys) < wanted and len(candidates) == read:  # more candidates than were read: not settled here
         return None
     return keys[:wanted]
 
 
 NARROW_SPARE = 20  # candidates read from a narrow table beyond twice the rows wanted (drafts, other filters)
+
+
+def in_order_keys(queryset, first_rows, level, wanted):
+    """``level_keys`` of the level of the names of a one-word search from the model's words in order
+    (``WordsInOrder``), or None when it has none, the list is in another order, or the word starts too many
+    of its words.
+
+    The level's rows are those with a word of their names starting with the query word; the table gives
+    each such word's rows in the list's order, from its B-tree, so the first of them are read without
+    reading the rest (a common word's names are thousands of rows, which the narrow table's word index
+    would give unordered, each read to be sorted). They are checked against the list (its filters: published
+    rows, a sector...) in the same statement, by key."""
+    side = _in_order.get(queryset.model)
+    words_ = first_rows.annotation.words
+    if side is None or len(words_) != 1 or tuple(first_rows.rest) != side.order:
+        return None
+    read = 2 * wanted + NARROW_SPARE
+    candidates = side.first_keys(narrowed(queryset, level, first_rows.annotation.column), words_[0], read)
+    if candidates is None:
+        return None
+    return passing(candidates, wanted, read)
 
 
 def parent_keys(queryset, first_rows, level, wanted):
@@ -357,9 +445,7 @@ def parent_keys(queryset, first_rows, level, wanted):
     ]
     if len(each) == 1:
         return list(each[0])
-    found = list(each[0].union(*each[1:], all=True))  # one statement: each parent's first rows
-    if not found:
-        return []
+    found = each[0].union(*each[1:], all=True)  # each parent's first rows, sorted together: one statement
     return list(rows.filter(pk__in=found).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
 
 
@@ -370,10 +456,11 @@ class FirstRows:
     """The search's rows among the first ``WINDOW`` rows of its list in the rest of its order (after
     relevance), with their scores: one walk of that order's index, read once for every score level."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, expected=None):
         self.annotation, self.rest = ranking_of(queryset)
         self.every_row = without_words(queryset)  # the list without the search's condition
         self.scored = None  # [(key, score)] of the rows holding every word, in order, once read
+        self.expected = expected or {}  # score total -> the planner's estimate of that level's rows, if asked
 
     def keys(self, total):
         """The keys of the rows scoring ``total`` among the first ``WINDOW`` rows, in order."""
@@ -430,17 +517,31 @@ def without_words(queryset):
 
 def narrowed(queryset, tsquery, column):
     """``queryset`` with its words condition (``WordsMatch``) replaced by ``tsquery``, which implies it: the
-    words of a row are made once per row, not once for each condition."""
-    clone = queryset.all()
+    words of a row are made once per row, not once for each condition. Its rows are read by key, in an order
+    given again (``unranked``)."""
+    clone = unranked(queryset)
     where = clone.query.where.clone()
     position = words_condition(where)
     if position is None:
-        return queryset.filter(WordsMatch(tsquery, column))
+        return clone.filter(WordsMatch(tsquery, column))
     child = where.children[position]
     replacement = copy.copy(child.lhs if not isinstance(child, WordsMatch) else child)
     replacement.tsquery = tsquery
     where.children[position] = replacement
     clone.query.where = where
+    return clone
+
+
+def unranked(queryset):
+    """``queryset`` without its relevance scores and its order: a level's rows are all of one score, and a
+    query read inside another (``parent_keys``, ``WordsInOrder``) has each of its expressions copied."""
+    clone = queryset.all()
+    query = clone.query
+    scores = {name for name, annotation in query.annotations.items() if isinstance(annotation, Relevance)}
+    query.annotations = {name: annotation for name, annotation in query.annotations.items() if name not in scores}
+    if query.annotation_select_mask is not None:
+        query.set_annotation_mask(set(query.annotation_select_mask) - scores)
+    query.clear_ordering(force=True)
     return clone
 
 
@@ -479,10 +580,29 @@ SURELY_MORE = 10  # an estimate this many times the cap is taken as it is (the w
 def estimate(queryset):
     """The planner's estimate of how many rows ``queryset`` has (PostgreSQL; from the statistics of the words,
     which ANALYZE keeps for the GIN-indexed column): one EXPLAIN, no row read."""
-    if not uses_word_index(connections[queryset.db]):
-        return 0
-    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+    return estimates(queryset)[0]
+
+
+def estimates(*querysets):
+    """``estimate`` of each of ``querysets`` (of one model), from one EXPLAIN of them all: each part of a
+    UNION ALL is planned as it would be alone."""
+    if not uses_word_index(connections[querysets[0].db]):
+        return [0] * len(querysets)
+    if len(querysets) == 1:
+        if querysets[0].query.is_empty():  # (``none()``: nothing to ask)
+            return [0]
+        plan = json.loads(querysets[0].order_by().values("pk").explain(format="json"))
+        return [int(plan[0]["Plan"]["Plan Rows"])]
+    parts = [queryset.order_by().values("pk") for queryset in querysets]
+    each = []
+    if not any(part.query.is_empty() for part in parts):
+        plan = json.loads(parts[0].union(*parts[1:], all=True).explain(format="json"))[0]["Plan"]
+        if plan["Node Type"] == "Gather":  # (run by parallel workers: each part whole in one, if none is split)
+            plan = plan["Plans"][0]
+        each = plan.get("Plans", []) if plan["Node Type"] in ("Append", "Parallel Append") else []
+    if len(each) != len(parts) or any(part.get("Parallel Aware") for part in each):
+        return [estimate(queryset) for queryset in querysets]  # (a part left out or split among workers)
+    return [int(part["Plan Rows"]) for part in each]
 
 
 class Searchable(models.Model):
@@ -509,17 +629,21 @@ class Searchable(models.Model):
 _registry = {}
 _narrow = {}  # model -> the model of its narrow table (``NarrowWords``), where it has one
 _parents = {}  # model -> its ``parents`` function, where it has one
+_in_order = {}  # model -> its names' words in the list's order (``WordsInOrder``), where it keeps them
 CHUNK = 1000
 
 
-def register(model, rows, dependents=None, narrow=None, parents=None):
+def register(model, rows, dependents=None, narrow=None, parents=None, in_order=None):
     """``rows(pks)``: a queryset of ``model``'s rows with what ``search_document()`` reads prefetched;
     ``dependents(pks)``: querysets (made by other ``rows`` functions) of the rows whose text holds these
     rows' names, e.g. a country's cities and cases; ``narrow``: the (unmanaged) model of its narrow table,
     read on PostgreSQL only (``NarrowWords`` keeps it); ``parents(word, using)``: conditions on ``model``'s
     rows (``Q``), one for each row it belongs to whose names hold a word starting with ``word``, such that
-    every row holding ``word`` among the names of what it belongs to meets one of them (``parent_keys``)."""
+    every row holding ``word`` among the names of what it belongs to meets one of them (``parent_keys``);
+    ``in_order``: the ``WordsInOrder`` of its names (PostgreSQL only: ``NamesInOrder`` keeps the table)."""
     _registry[model] = (rows, dependents or (lambda pks: []))
+    if in_order is not None:
+        _in_order[model] = in_order
     if narrow is not None:
         _narrow[model] = narrow
     if parents is not None:
@@ -764,6 +888,163 @@ class NarrowWords(PostgresOnlyOperation):
 
     def describe(self):
         return f"Narrow word table {self.name} beside {self.model_name}, kept by triggers (PostgreSQL only)"
+
+
+def prefix_end(word):
+    """The first string after every string that starts with ``word``, in code point (and so UTF-8 byte)
+    order: ``word`` with its last character the next one ("water" → "wates")."""
+    following = ord(word[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:  # (surrogates are not characters: the next one is U+E000)
+        following = 0xE000
+    return word[:-1] + chr(following)
+
+
+class WordsInOrder:
+    """A model's names' words in its list's order, on PostgreSQL (the table ``NamesInOrder`` makes and keeps):
+    ``table`` has a row for each word of each row's names (``word``, in byte order), with the row's sort keys
+    (the model's columns ``order``, e.g. title then slug) and primary key (``key``), and a B-tree on
+    (word, the sort keys): each word's rows in the list's order."""
+
+    FORMS_MAX = 40  # the words a query word may start (e.g. "water", "waterworks"), each read from the B-tree
+
+    def __init__(self, table, order):
+        self.table = table
+        self.order = tuple(order)
+
+    def first_keys(self, rows, word, count):
+        """The keys of the first ``count`` rows, in the order, with a word of their names starting with
+        ``word``, each with whether it is among ``rows`` (a queryset of the model: the list at a level);
+        None when more than ``FORMS_MAX`` words start with ``word``.
+
+        One statement: the words starting with ``word`` found one after the other (each the B-tree's next
+        word, not every entry of the one before), each word's first ``count`` rows read in the order, those
+        merged (a row whose names hold two of the words comes once), and each of them looked up in ``rows``
+        by its key."""
+        connection = connections[rows.db]
+        quote = connection.ops.quote_name
+        table = quote(self.table)
+        order = ", ".join(f"x.{quote(column)}" for column in self.order)
+        columns = ", ".join(f"s.{quote(column)}" for column in self.order)
+        among = rows.filter(pk=RawSQL("found.key", ())).order_by().values("pk")
+        among_sql, among_parameters = among.query.get_compiler(rows.db).as_sql()
+        sql = f"""
+            WITH RECURSIVE forms (word, step) AS (
+              (SELECT s.word, 1 FROM {table} s WHERE s.word >= %s AND s.word < %s ORDER BY s.word LIMIT 1)
+              UNION ALL
+              SELECT (SELECT s.word FROM {table} s WHERE s.word > forms.word AND s.word < %s
+                      ORDER BY s.word LIMIT 1), forms.step + 1
+              FROM forms WHERE forms.word IS NOT NULL AND forms.step <= %s
+            )
+            SELECT found.key, (SELECT count(word) FROM forms), EXISTS ({among_sql}) FROM (
+              SELECT DISTINCT ON ({order}) x.key, {order}
+              FROM forms, LATERAL (
+                SELECT s.key, {columns} FROM {table} s WHERE s.word = forms.word ORDER BY {columns} LIMIT %s
+              ) x
+              WHERE forms.step <= %s
+              ORDER BY {order} LIMIT %s
+            ) found ORDER BY {", ".join(f"found.{quote(column)}" for column in self.order)}"""
+        high = prefix_end(word)
+        parameters = [word, high, high, self.FORMS_MAX, *among_parameters, count, self.FORMS_MAX, count]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            found = cursor.fetchall()
+        if found and found[0][1] > self.FORMS_MAX:
+            return None
+        return [(key, among) for key, _forms, among in found]
+
+
+class NamesInOrder(PostgresOnlyOperation):
+    """On PostgreSQL only: the table ``name`` of the words of ``model_name``'s names in its list's order
+    (``WordsInOrder``): (word, the columns ``order``, key) for each word of each row's names
+    (``NARROW_WORDS_FUNCTION``), with a B-tree on (word, ``order``) that holds the key too, so that a
+    word's first rows in that order are read from the index alone. Triggers on the model's table keep it
+    on every insert, update of those columns or of ``search_text``, delete and truncate, as ``NarrowWords``
+    does.
+
+    Why: the level of the names of a common word ("water": thousands of cases) is needed in the list's
+    order, a page at a time; the narrow table's word index gives every one of its rows, unordered, to be
+    read and sorted."""
+
+    def __init__(self, model_name, name, order):
+        super().__init__(model_name, name)
+        self.order = list(order)
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {"model_name": self.model_name, "name": self.name, "order": self.order}
+
+    def forwards(self, schema_editor, model):
+        quote = schema_editor.quote_name
+        connection = schema_editor.connection
+        table, main, index = quote(self.name), quote(model._meta.db_table), quote(f"{self.name}_order")
+        fields = [model._meta.get_field(name) for name in self.order]
+        columns = [quote(field.column) for field in fields]
+        key = quote(model._meta.pk.column)
+        definitions = [
+            'word text COLLATE "C" NOT NULL',
+            *(f"{quote(field.column)} {field.db_type(connection)} NOT NULL" for field in fields),
+            f"key {model._meta.pk.db_type(connection)} NOT NULL",
+        ]
+
+        def words(row):
+            return f"tsvector_to_array({NARROW_WORDS_FUNCTION}({row}.{quote('search_text')}))"
+
+        same_row = " AND ".join(f"{column} = OLD.{column}" for column in columns)
+        schema_editor.execute(NARROW_WORDS_FUNCTION_SQL)
+        schema_editor.execute(f"CREATE TABLE {table} ({', '.join(definitions)})")
+        schema_editor.execute(
+            f"""CREATE FUNCTION {self.function(schema_editor)}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'TRUNCATE' THEN
+                TRUNCATE {table};
+                RETURN NULL;
+              END IF;
+              IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                DELETE FROM {table}
+                WHERE word = ANY({words("OLD")}) AND {same_row} AND key = OLD.{key};
+              END IF;
+              IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO {table} (word, {", ".join(columns)}, key)
+                SELECT names.word, {", ".join(f"NEW.{column}" for column in columns)}, NEW.{key}
+                FROM unnest({words("NEW")}) AS names (word);
+              END IF;
+              RETURN NULL;
+            END $$"""
+        )
+        watched = [*columns, quote("search_text")]
+        changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in watched)
+        for event, condition in (("INSERT", ""), ("DELETE", ""), (f"UPDATE OF {', '.join(watched)}", changed)):
+            schema_editor.execute(
+                f"CREATE TRIGGER {self.trigger(schema_editor, event)} AFTER {event} ON {main} FOR EACH ROW "
+                f"{f'WHEN ({condition}) ' if condition else ''}EXECUTE FUNCTION {self.function(schema_editor)}()"
+            )
+        schema_editor.execute(
+            f"CREATE TRIGGER {self.trigger(schema_editor, 'TRUNCATE')} AFTER TRUNCATE ON {main} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {self.function(schema_editor)}()"
+        )
+        schema_editor.execute(
+            f"INSERT INTO {table} (word, {', '.join(columns)}, key) "
+            f"SELECT names.word, {', '.join(columns)}, {key} FROM {main}, unnest({words(main)}) AS names (word)"
+        )
+        # (the index made after the rows are written: in one build, not entry by entry)
+        schema_editor.execute(f"CREATE INDEX {index} ON {table} (word, {', '.join(columns)}) INCLUDE (key)")
+
+    def backwards(self, schema_editor, model):
+        quote = schema_editor.quote_name
+        main = quote(model._meta.db_table)
+        for event in ("INSERT", "DELETE", "UPDATE", "TRUNCATE"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {self.trigger(schema_editor, event)} ON {main}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {self.function(schema_editor)}()")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {quote(self.name)}")
+
+    def function(self, schema_editor):
+        return schema_editor.quote_name(f"{self.name}_copy")
+
+    def trigger(self, schema_editor, event):
+        return schema_editor.quote_name(f"{self.name}_{event.split()[0].lower()}")
+
+    def describe(self):
+        order = ", ".join(self.order)
+        return f"Words of {self.model_name}'s names in the order {order}, kept by triggers (PostgreSQL only)"
 
 
 class DropTrigramIndex(TrigramIndex):

@@ -6,13 +6,15 @@ own text; the signals here rebuild the rows that name it, and the row itself whe
 bypassed (``loaddata`` saves raw). The importer calls ``core.search.changed()`` after its bulk writes.
 """
 
-from django.db.models import Q, Value
+from django.db.models import CharField, F, Q, Value
 from django.db.models.signals import m2m_changed, post_save
 
 from core import search
 from projects.models import Case, CaseCategory, CaseWords, City, Country, Sector
 
 Link = Case.cities.through
+# The words of the cases' names in the list's order (migration 0018): the English pages' title, then slug.
+CASE_NAMES_IN_ORDER = search.WordsInOrder("projects_case_name_words", ("title", "slug"))
 
 
 def cases(pks):
@@ -34,20 +36,31 @@ def sectors(pks):
 def case_parents(word, using):
     """The conditions on cases, one for each sector, category and country whose names hold a word starting
     with ``word`` and one for the cities that do: a case holding ``word`` among the names of what it belongs
-    to (``Case.search_document``) meets one of them (core.search.parent_keys). Read on PostgreSQL, from the
-    parents' own word columns (a category has none: its names are read here)."""
+    to (``Case.search_document``) meets one of them (core.search.parent_keys). Read on PostgreSQL in one
+    statement: the sectors, countries and cities from their own word columns, and every category with its
+    names (a category has no word column: its names are matched here; there are a few dozen)."""
     named = search.WordsMatch(search.lexeme(word, search.NAME_TAG))
+    no_name = Value("", output_field=CharField())
     parents = [
-        model.objects.using(using).filter(named).order_by().annotate(kind=Value(kind)).values_list("kind", "pk")
+        model.objects.using(using)
+        .filter(named)
+        .order_by()
+        .annotate(kind=Value(kind), names=no_name, names_ko=no_name)
+        .values_list("kind", "pk", "names", "names_ko")
         for kind, model in (("sector", Sector), ("country", Country), ("city", City))
     ]
-    found = {"sector": [], "country": [], "city": []}
-    for kind, pk in parents[0].union(*parents[1:], all=True):
-        found[kind].append(pk)
+    categories = (
+        CaseCategory.objects.using(using)
+        .order_by()
+        .annotate(kind=Value("category"), names=F("name"), names_ko=F("name_ko"))
+        .values_list("kind", "pk", "names", "names_ko")
+    )
+    found = {"sector": [], "country": [], "city": [], "category": []}
+    for kind, pk, name, name_ko in parents[0].union(*parents[1:], categories, all=True):
+        if kind != "category" or any(each.startswith(word) for each in search.indexed_words(f"{name} {name_ko}")):
+            found[kind].append(pk)
     conditions = [Q(sector=pk) for pk in found["sector"]] + [Q(country=pk) for pk in found["country"]]
-    for category in CaseCategory.objects.using(using).order_by().only("pk", "name", "name_ko"):
-        if any(found.startswith(word) for found in search.indexed_words(f"{category.name} {category.name_ko}")):
-            conditions.append(Q(category=category.pk))
+    conditions += [Q(category=pk) for pk in found["category"]]
     if found["city"]:
         conditions.append(Q(pk__in=Link.objects.using(using).filter(city__in=found["city"]).values("case")))
     return conditions
@@ -72,7 +85,7 @@ def register():
         ],
     )
     search.register(City, cities, lambda pks: [cases(Link.objects.filter(city__in=pks).values("case"))])
-    search.register(Case, cases, narrow=CaseWords, parents=case_parents)
+    search.register(Case, cases, narrow=CaseWords, parents=case_parents, in_order=CASE_NAMES_IN_ORDER)
     for model in (Country, Sector, CaseCategory, City, Case):
         post_save.connect(saved, sender=model, dispatch_uid=f"search:{model._meta.label}")
     m2m_changed.connect(cities_changed, sender=Link, dispatch_uid="search:case-cities")

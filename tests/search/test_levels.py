@@ -1,0 +1,113 @@
+"""How ``core.search.ordered_keys`` reads each score level of a one-word search on PostgreSQL: whichever way
+a level is read, the page is the page of ranking every match."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from core import search
+from dataio import synthetic
+from projects.filters import CaseFilter
+from projects.models import Case
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="THE SCORE LEVELS ARE READ ON POSTGRESQL ONLY: run with DATABASE_URL=postgres://... (CI does).",
+)
+
+
+@pytest.fixture
+def data(db, make_case, make_sector):
+    synthetic.generate(cases=300, cities=30)
+    water = make_sector("water-ko", name="Water management", name_ko="상수도관리")
+    make_case("korean", title="Transport card", title_ko="서울시의 교통카드 시스템", sector=water)
+    make_case("summary", title="Harbour", summary="A 상수도 network and the city's transport", sector=water)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def ranked(query, queryset=None):
+    return CaseFilter({"q": query}, queryset=queryset if queryset is not None else Case.objects.published()).qs
+
+
+def spy(monkeypatch, name):
+    """Record what ``core.search.<name>`` returns each time it is called."""
+    returned = []
+    function = getattr(search, name)
+    monkeypatch.setattr(search, name, lambda *args: returned.append(function(*args)) or returned[-1])
+    return returned
+
+
+def pages_are_right(queries):
+    sector = Case.objects.get(slug="korean").sector
+    for query in queries:
+        for queryset in (Case.objects.published(), Case.objects.published().filter(sector=sector), Case.objects.all()):
+            everything = list(ranked(query, queryset).values_list("pk", flat=True))
+            for start, stop in [(0, 20), (20, 40), (0, 300)]:
+                keys = search.ordered_keys(ranked(query, queryset), slice(start, stop))
+                assert keys == everything[start:stop], (query, start)
+
+
+@pytest.mark.parametrize("hold_few", [False, True])
+def test_a_level_of_the_description_expected_small_is_read_from_the_word_index(data, hold_few, monkeypatch):
+    """Expected to be few among the list's first rows, the level of the description is sorted from the word
+    index without reading them; else it is looked for among them first. A word
+    only in one case's description ("network") reads it either way."""
+    monkeypatch.setattr(search, "WINDOW", 15)
+    monkeypatch.setattr(search, "first_rows_hold_few", lambda *args: hold_few)
+    pages_are_right(["seoul", "상수도", "transport", "network"])
+    with translation.override("ko"):
+        pages_are_right(["seoul", "상수도"])
+    windows = []
+    first_rows = search.FirstRows.read
+    monkeypatch.setattr(search.FirstRows, "read", lambda self: windows.append(1) or first_rows(self))
+    assert search.ordered_keys(ranked("seoul"), slice(0, 20)) == list(ranked("seoul").values_list("pk", flat=True)[:20])
+    assert bool(windows) != hold_few  # ("seoul": a few titles, then every summary)
+
+
+def test_the_level_of_what_cases_belong_to_is_read_parent_by_parent_before_the_first_rows(data, monkeypatch):
+    """The last level of "transport" (the cases of the sector named Transportation) comes from the parents'
+    indexes alone, the levels before it from the words in order and the word index."""
+    monkeypatch.setattr(search, "WINDOW", 15)
+    monkeypatch.setattr(search, "first_rows_hold_few", lambda *args: True)
+    parents = spy(monkeypatch, "parent_keys")
+    windows = []
+    first_rows = search.FirstRows.read
+    monkeypatch.setattr(search.FirstRows, "read", lambda self: windows.append(1) or first_rows(self))
+    keys = search.ordered_keys(ranked("transport"), slice(0, 300))
+    assert keys == list(ranked("transport").values_list("pk", flat=True)[:300])
+    assert parents and parents[-1] and not windows
+
+
+def test_one_word_estimated_over_the_window_is_not_counted(data, monkeypatch):
+    """A word the planner expects in more rows than the window is read by levels at once (its estimate is the
+    word's own statistics); several words are counted first, as before."""
+    monkeypatch.setattr(search, "WINDOW", 15)
+    counted = spy(monkeypatch, "capped_count")
+    assert search.ordered_keys(ranked("seoul"), slice(0, 20)) == list(ranked("seoul").values_list("pk", flat=True)[:20])
+    assert counted == []
+    search.ordered_keys(ranked("seoul water"), slice(0, 20))
+    assert counted
+
+
+def test_estimates_asked_together_are_those_asked_one_by_one(data):
+    querysets = [ranked("seoul"), ranked("상수도"), Case.objects.filter(title__startswith="W")]
+    assert search.estimates(*querysets) == [search.estimate(queryset) for queryset in querysets]
+    assert search.estimates(querysets[0], Case.objects.none()) == [search.estimate(querysets[0]), 0]
+
+
+def test_the_first_page_of_a_word_in_many_titles_takes_two_statements(data, monkeypatch):
+    """The planner's estimates (the search's and its level of the description, together), then the first rows
+    of the level of the names, checked against the list, in one statement."""
+    monkeypatch.setattr(search, "WINDOW", 15)
+    with CaptureQueriesContext(connection) as queries:
+        keys = search.ordered_keys(ranked("water"), slice(0, 20))
+    assert keys == list(ranked("water").values_list("pk", flat=True)[:20])
+    assert len(queries.captured_queries) == 2, [query["sql"] for query in queries.captured_queries]
+
+
+def test_the_first_rows_hold_few_of_a_level_spread_thinner_than_a_page_to_the_window():
+    assert search.first_rows_hold_few(in_level=1_000, in_list=100_000, wanted=20)  # 10 in the first 1,000
+    assert not search.first_rows_hold_few(in_level=95_000, in_list=100_000, wanted=20)
+    assert not search.first_rows_hold_few(in_level=3_000, in_list=100_000, wanted=20)  # 30 in the first 1,000
