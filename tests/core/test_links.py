@@ -44,3 +44,15 @@ def test_another_urlconf_gets_its_own_links():
     with override_settings(ROOT_URLCONF=__name__):
         assert cached_reverse("projects:city_detail", "hanoi") == "/elsewhere/hanoi/"
     assert cached_reverse("projects:city_detail", "hanoi") == "/cities/hanoi/"
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("prefix", ["/", "/seoul/"])
+def test_links_to_gives_the_kept_link(language, prefix):
+    from core.links import links_to
+
+    set_script_prefix(prefix)
+    with translation.override(language):
+        city_url = links_to("projects:city_detail")
+        for slug in ("hanoi", "bangkok"):
+            assert city_url(slug) == cached_reverse("projects:city_detail", slug)
