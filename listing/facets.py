@@ -4,6 +4,7 @@ Each app's FilterSet declares its facets (``facets = {"sector": "sector__slug", 
 and the cache that keeps its cells under the content generation, are here.
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -340,7 +341,12 @@ class FacetedFilterSet(django_filters.FilterSet):
             if isinstance(field, RowsReadOnce):
                 field.counts = counts
             else:
-                # Without the empty choice: the field adds its own ("Any region") on top of whatever it is given.
-                field.choices = [
-                    (value, f"{label} ({counts.get(value, 0)})") for value, label in field.choices if value != ""
-                ]
+                # Labelled when listed (a callable's choices are read when they are iterated): drawing a form
+                # the page keeps as a fragment, or an applied choice's tag, not on every page.
+                field.choices = functools.partial(with_counts, field.choices, counts)
+
+
+def with_counts(choices, counts):
+    """``choices`` with each one's count after its label ("East Asia (3)"), without the empty choice: the field
+    adds its own ("Any region") on top of whatever it is given."""
+    return [(value, f"{label} ({counts.get(value, 0)})") for value, label in choices if value != ""]

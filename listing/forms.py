@@ -1,6 +1,8 @@
 """The filter form every list shares: KRDS classes, ARIA state on invalid fields, widgets rendered
 with Django's Jinja2 form renderer (its checkbox chips: ``listing/jinja2/listing/widgets/chips.html``)."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.forms.renderers import Jinja2
@@ -114,6 +116,29 @@ class GroupedModelChoiceField(django_filters.fields.ModelChoiceField):
         super().__init__(*args, **kwargs)
         if label_from_instance is not None:
             self.label_from_instance = label_from_instance
+
+
+def copied_field(field):
+    """``field`` copied for one form, as ``Field.__deepcopy__`` copies it (its widget, error messages and
+    validators), but sharing what no form changes in place: a choice field's choices (a page sets new ones
+    whole: ``FacetedFilterSet.label_choices_with_counts``) and a model choice field's queryset, left
+    unevaluated (``PublishedFilterSet.form`` gives each form its rows, or its own copy of the queryset).
+    Django's deep copy copies every choice's lazy label and clones every queryset, for every page."""
+    if isinstance(field, forms.MultiValueField):  # its fields are copied with it
+        return copy.deepcopy(field)
+    result = copy.copy(field)
+    result.widget = copy.deepcopy(field.widget)  # Django's own widget copy: its attrs and choices, one level
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    return result
+
+
+class CopiedFields(dict):
+    """A form class's ``base_fields`` that each form copies with ``copied_field`` (``BaseForm.__init__``
+    deep-copies them)."""
+
+    def __deepcopy__(self, memo):
+        return {name: copied_field(field) for name, field in self.items()}
 
 
 class FilterForm(forms.Form):
