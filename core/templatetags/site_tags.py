@@ -92,10 +92,8 @@ def site_path(request):
 
 def canonical_path(request):
     """The page's path and query: its filters kept (sorted), paging, sorting and format left out."""
-    query = request.GET.copy()
-    for name in NON_CANONICAL_PARAMETERS:
-        query.pop(name, None)
-    encoded = urlencode(sorted((key, values) for key, values in query.lists() if key), doseq=True)
+    kept = ((key, values) for key, values in request.GET.lists() if key and key not in NON_CANONICAL_PARAMETERS)
+    encoded = urlencode(sorted(kept), doseq=True)  # the request's parameters read, not copied
     return site_path(request) + (f"?{encoded}" if encoded else "")
 
 
