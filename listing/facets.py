@@ -156,6 +156,26 @@ kept_cells = FragmentCache(max_chars=50_000)
 kept_tallies = FragmentCache(max_chars=2_000, size=lambda tally: 1)
 
 
+def rows_of(queryset):
+    """The rows a queryset reads, not its columns: the SQL of its FROM and WHERE (its selected columns,
+    related rows and annotations left out, whose compiling cost as much as the rest of the tally). For an
+    unchanged copy of a list's kept queryset (``listing.views.FilteredListView.kept_queryset``: ``kept_from``),
+    worked out once for the kept one."""
+    kept = getattr(queryset, "kept_from", None)
+    if kept is not None:
+        if not hasattr(kept, "rows_sql"):
+            kept.rows_sql = rows_of(kept)
+        return kept.rows_sql
+    query = queryset.query.clone()
+    query.clear_select_clause()
+    query.clear_ordering(force=True)
+    query.select_related = False
+    try:
+        return str(query)
+    except EmptyResultSet:  # .none()
+        return ""
+
+
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet that counts, for each facet choice, the results it would give.
 
@@ -243,17 +263,7 @@ class FacetedFilterSet(django_filters.FilterSet):
             for name, value in sorted(self.form.cleaned_data.items())
             if name not in self.facets and name != "ordering"  # neither changes the cells
         }
-        # The rows, not the columns: the SQL of the base queryset's FROM and WHERE (its selected columns,
-        # related rows and annotations left out, whose compiling cost as much as the rest of the tally).
-        query = self.queryset.query.clone()
-        query.clear_select_clause()
-        query.clear_ordering(force=True)
-        query.select_related = False
-        try:
-            rows = str(query)
-        except EmptyResultSet:  # .none()
-            rows = ""
-        digest = hashlib.sha256(json.dumps([rows, values], sort_keys=True).encode()).hexdigest()
+        digest = hashlib.sha256(json.dumps([rows_of(self.queryset), values], sort_keys=True).encode()).hexdigest()
         return f"facet-cells:{cls.__module__}.{cls.__qualname__}:{digest}"
 
     def chosen_values(self):

@@ -90,7 +90,9 @@ class FilteredListView(FilterView):
         queryset = self._querysets.get(key)
         if queryset is None:
             queryset = self._querysets[key] = self.get_queryset()
-        return queryset.all()
+        copy = queryset.all()
+        copy.kept_from = queryset  # what depends on the kept one alone is worked out once (listing.facets.rows_of)
+        return copy
 
     paginator_class = CountedPaginator
 

@@ -27,3 +27,14 @@ def test_each_page_gets_its_own_copy_of_the_kept_queryset_and_the_kept_one_is_ne
     assert len(kept) == 2  # one a language: the Korean page orders by the Korean names
     assert str(kept[0].query) != str(kept[1].query)
     assert all(queryset._result_cache is None for queryset in kept)
+
+
+@pytest.mark.django_db
+def test_the_facet_key_of_a_kept_queryset_s_copy_is_the_one_its_sql_gives():
+    from listing.facets import rows_of
+
+    copy = view_of(CaseListView).kept_queryset()
+    fresh = view_of(CaseListView).get_queryset()
+    assert rows_of(copy) == rows_of(fresh) == rows_of(copy)
+    assert rows_of(copy.filter(year_start=2000)) != rows_of(copy)  # a filtered copy is worked out afresh
+    assert not hasattr(copy.filter(year_start=2000), "kept_from")
