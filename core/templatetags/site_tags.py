@@ -6,14 +6,14 @@ from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_noop, override, pgettext
+from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 
 from core import citations as core_citations
 from core import i18n, worldmap
 from core.citations import lang_attribute
 from core.i18n import ordinal_display
-from core.links import absolute_url
+from core.links import absolute_url, reverse_in_language
 
 register = template.Library()
 
@@ -200,8 +200,7 @@ def path_in_language(request, code):
         return None
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
     try:
-        with override(code):
-            return reverse(name, args=match.args, kwargs=match.kwargs)
+        return reverse_in_language(code, name, match.args, match.kwargs)
     except NoReverseMatch:
         return None
 
