@@ -5,11 +5,13 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from core.cache import FragmentCache, fragment
 from core.i18n import is_korean
 from core.links import absolute_url, links_to
 from core.revisions import previewed
 from core.worldmap import NOWHERE, draw_points, map_points
 from listing.exports import page_or_json
+from listing.facets import normalised
 from listing.filters import RELEVANCE, in_page_language
 from listing.forms import choice_rows
 from listing.paging import GroupedResults, KeysFirst
@@ -26,6 +28,9 @@ from projects.exports import (
 )
 from projects.filters import CaseFilter, CityFilter
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, name_in_page_language
+
+# The maps of /cities/ drawn for a content generation, language and filters, kept in each process (by points).
+kept_maps = FragmentCache(max_chars=20_000, size=lambda drawn: len(drawn[0].points) + 1)
 
 RELATED_CASES = 5
 # Points on the /cities/ map, as on the home page: beyond that the page says the map shows the first ones
@@ -137,12 +142,25 @@ class CityListView(FilteredListView):
                 None,
             )
 
+    def drawn_map(self):
+        """(the map's ``MapPoints``, whether the list has more places than the map draws)."""
+        places = list(self.map_places())
+        return draw_points(places[:MAP_LIMIT]), len(places) > MAP_LIMIT
+
+    def map_key(self):
+        """What the map depends on besides the content and the language: every filter's value and the order
+        (not the page), as plain values."""
+        values = []
+        for name, value in sorted(self.filterset.form.cleaned_data.items()):
+            values.append((name, tuple(value or ()) if name == "ordering" else tuple(normalised(value))))
+        return ("cities-map", *values)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.filterset.is_valid():
-            places = list(self.map_places())
-            context["map"] = draw_points(places[:MAP_LIMIT])
-            context["map_truncated"] = len(places) > MAP_LIMIT
+            # Kept per content generation and language for these filters, as the facet tallies are: every page
+            # of the list, and every address with the same filters, draws the same map.
+            context["map"], context["map_truncated"] = fragment(self.request, self.map_key(), self.drawn_map, kept_maps)
         return context
 
 

@@ -229,3 +229,19 @@ def test_the_cities_map_draws_from_column_values_what_map_points_draws_from_the_
     assert response.context["map"] == expected
     assert response.context["map_truncated"] is True
     assert expected.missing and len(expected.points) + expected.missing == 4  # places without coordinates counted
+
+
+def test_the_cities_map_is_kept_for_its_filters_until_the_content_changes(client, make_city, make_country, settings):
+    """With fragments kept, every page and address of the same filters shares one drawn map, and a change to
+    the content draws it again."""
+    from projects.models import Relationship
+
+    settings.FRAGMENT_CACHE = True
+    korea = make_country("KR", "South Korea")
+    make_city("busan", country=korea, name="Busan", relationship=Relationship.SISTER, latitude=35.1, longitude=129.0)
+    first = client.get("/cities/?relationship=sister").context["map"]
+    assert client.get("/cities/?relationship=sister&page=1").context["map"] is first
+    assert client.get("/cities/?relationship=friendship").context["map"] is not first
+    make_city("daegu", country=korea, name="Daegu", relationship=Relationship.SISTER, latitude=35.9, longitude=128.6)
+    after = client.get("/cities/?relationship=sister").context["map"]
+    assert [point["name"] for point in after.points] == ["Busan", "Daegu"]
