@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import i18n, search
 from core.cache import fragment, keeps_fragments, kept_rows
-from listing.forms import CopiedFields, RowChoiceField, RowMultipleChoiceField
+from listing.forms import CopiedFields, KeptOptionsSelect, RowChoiceField, RowMultipleChoiceField
 
 SEARCH_MAX_LENGTH = search.SEARCH_MAX_LENGTH
 
@@ -59,6 +59,8 @@ class PublishedFilterSet(django_filters.FilterSet):
                 if not isinstance(field, forms.ModelChoiceField):
                     continue
                 if keeps_fragments(self.request):
+                    if isinstance(field.widget, KeptOptionsSelect):
+                        field.widget.request = self.request
                     key = ("choices", type(self).__module__, type(self).__qualname__, name)
                     field.rows = fragment(self.request, key, lambda field=field: list(field.queryset.all()), kept_rows)
                 else:

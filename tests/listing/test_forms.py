@@ -58,3 +58,33 @@ def test_a_choice_s_count_is_in_its_label_when_listed(make_case, make_country):
     # The class's own choices keep their plain labels.
     base = filterset.get_form_class().base_fields["region"]
     assert dict(base.choices)[Region.EUROPE] == "Europe"
+
+
+@pytest.mark.django_db
+def test_the_city_select_is_drawn_once_for_every_page_that_shows_it_with_nothing_chosen(
+    make_case, make_city, monkeypatch
+):
+    from django import forms
+
+    from core.cache import fragments
+
+    city = make_city("ankara", name="Ankara")
+    make_case(cities=[city])
+    drawn = []
+    draw = forms.Select.render
+    monkeypatch.setattr(
+        forms.Select,
+        "render",
+        lambda self, name, *args, **kwargs: drawn.append(name) or draw(self, name, *args, **kwargs),
+    )
+    fragments.clear()
+    with override_settings(FRAGMENT_CACHE=True):
+        kept = [
+            str(CaseFilter(data, request=anonymous_request()).form["city"])
+            for data in ({}, {"sector": ["transportation"]}, {})
+        ]
+        chosen = str(CaseFilter({"city": "ankara"}, request=anonymous_request()).form["city"])
+    assert drawn.count("city") == 2  # once with nothing chosen, once with Ankara chosen
+    assert kept[0] == kept[1] == kept[2] == str(CaseFilter({}).form["city"])  # as Django draws it
+    assert 'value="ankara" selected' in chosen and 'value="ankara" selected' not in kept[0]
+    fragments.clear()
