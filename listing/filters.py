@@ -59,9 +59,9 @@ class PublishedFilterSet(django_filters.FilterSet):
                 if not isinstance(field, forms.ModelChoiceField):
                     continue
                 if keeps_fragments(self.request):
-                    if isinstance(field.widget, KeptOptionsSelect):
-                        field.widget.request = self.request
                     key = ("choices", type(self).__module__, type(self).__qualname__, name)
+                    if isinstance(field.widget, KeptOptionsSelect):
+                        field.widget.keep_for(self.request, key)
                     field.rows = fragment(self.request, key, lambda field=field: list(field.queryset.all()), kept_rows)
                 else:
                     field.queryset = field.queryset  # the setter gives the form a copy of its own, as Django does

@@ -116,11 +116,15 @@ class KeptOptionsSelect(forms.Select):
     (``request``, given by ``PublishedFilterSet.form``). With a value chosen it is drawn as ``Select`` draws it."""
 
     request = None
+    choices_key = ()  # what names its choices: the filter set and the field (``keep_for``)
+
+    def keep_for(self, request, choices_key):
+        self.request, self.choices_key = request, choices_key
 
     def render(self, name, value, attrs=None, renderer=None):
         if self.request is None or value not in (None, ""):
             return super().render(name, value, attrs, renderer)
-        key = ("select", name, tuple(sorted({**self.attrs, **(attrs or {})}.items())))
+        key = ("select", *self.choices_key, name, tuple(sorted({**self.attrs, **(attrs or {})}.items())))
         return fragment(self.request, key, lambda: forms.Select.render(self, name, value, attrs, renderer))
 
 
