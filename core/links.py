@@ -28,10 +28,37 @@ def cached_reverse(viewname, *args):
     return _reverse(viewname, args, get_language(), get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
+@lru_cache(maxsize=CACHED_LINKS)
+def _reverse_with_kwargs(viewname, args, kwargs, language, urlconf, script_prefix):
+    with override(language):
+        return reverse(viewname, urlconf=urlconf, args=args, kwargs=dict(kwargs))
+
+
+def reverse_in_language(language, viewname, args=(), kwargs=None):
+    """``reverse(viewname, args=args, kwargs=kwargs)`` in ``language`` (a page's address in each language: the
+    language switcher and the ``hreflang`` links of every page), from the cache when it was asked before."""
+    return _reverse_with_kwargs(
+        viewname,
+        tuple(args),
+        tuple(sorted((kwargs or {}).items())),
+        language,
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+    )
+
+
+def links_to(viewname):
+    """A function of the route's arguments giving ``cached_reverse(viewname, *args)``, with the language, the
+    URLconf and the script prefix read once: for a loop that links to hundreds of rows (a map's places)."""
+    language, urlconf, script_prefix = get_language(), get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+    return lambda *args: _reverse(viewname, args, language, urlconf, script_prefix)
+
+
 @receiver(setting_changed)
 def forget_links(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
         _reverse.cache_clear()
+        _reverse_with_kwargs.cache_clear()
 
 
 def absolute_url(path):

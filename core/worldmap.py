@@ -85,35 +85,56 @@ def map_points(cities):
     Works with City objects (``for_listing()`` adds ``case_count``; ``select_related("country")``
     avoids a query per city). Returns ``MapPoints(points, missing)``, which unpacks as a pair.
     """
+    relationship_labels = {}  # Django's get_FOO_display() rebuilds the choices' dict at every call
+
+    def places():
+        for city in cities:
+            if city.latitude is None or city.longitude is None:
+                yield NOWHERE
+                continue
+            relationship = city.relationship or "none"
+            if relationship not in relationship_labels:
+                relationship_labels[relationship] = str(city.get_relationship_display())
+            country_obj = getattr(city, "country", None)  # no country: RelatedObjectDoesNotExist, caught by getattr
+            yield (
+                city.latitude,
+                city.longitude,
+                localized(city, "name")[0],
+                localized(country_obj, "name")[0] if country_obj is not None else "",
+                city.get_absolute_url(),
+                relationship,
+                relationship_labels[relationship],
+                getattr(city, "relationship_year", None),
+                bool(getattr(city, "coordinates_approximate", False)),
+                getattr(city, "case_count", None),
+            )
+
+    return draw_points(places())
+
+
+# A place without coordinates, for draw_points: counted, not drawn.
+NOWHERE = (None,) * 10
+
+
+def draw_points(places):
+    """``MapPoints`` from plain tuples, one per place: (latitude, longitude, name, country, url, relationship,
+    relationship label, year, approximate, case count), names in the page's language. For a list whose rows
+    are read as bare values (the map of /cities/: up to ``MAP_LIMIT`` places on every page), without a model
+    instance per place."""
     points = []
     missing = 0
     language = get_language()
-    relationship_labels = {}  # Django's get_FOO_display() rebuilds the choices' dict at every call
-    for city in cities:
-        if city.latitude is None or city.longitude is None:
+    for place in places:
+        if place[0] is None or place[1] is None:
             missing += 1
             continue
-        relationship = city.relationship or "none"
-        if relationship not in relationship_labels:
-            relationship_labels[relationship] = str(city.get_relationship_display())
-        country_obj = getattr(city, "country", None)  # no country: RelatedObjectDoesNotExist, caught by getattr
-        country = localized(country_obj, "name")[0] if country_obj is not None else ""
-        point = drawn_point(
-            language,
-            city.latitude,
-            city.longitude,
-            localized(city, "name")[0],
-            country,
-            city.get_absolute_url(),
-            relationship,
-            relationship_labels[relationship],
-            getattr(city, "relationship_year", None),
-            bool(getattr(city, "coordinates_approximate", False)),
-            getattr(city, "case_count", None),
-        )
-        points.append(dict(point))  # a copy: the kept one is shared
-    points.sort(key=lambda point: (RELATIONSHIP_ORDER.get(point["relationship"], 9), point["name"], point["url"]))
+        points.append(dict(drawn_point(language, *place)))  # a copy: the kept one is shared
+    points.sort(key=_drawing_order)
     return MapPoints(points, missing)
+
+
+def _drawing_order(point):
+    return (RELATIONSHIP_ORDER.get(point["relationship"], 9), point["name"], point["url"])
 
 
 @lru_cache(maxsize=4096)

@@ -4,6 +4,7 @@ Each app's FilterSet declares its facets (``facets = {"sector": "sector__slug", 
 and the cache that keeps its cells under the content generation, are here.
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -14,7 +15,7 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Model
 
-from core.cache import generation, request_generation
+from core.cache import FragmentCache, generation, request_generation
 from core.redis_cache import CacheUnavailable
 from listing.forms import RowsReadOnce, choice_rows
 
@@ -90,6 +91,89 @@ class FacetTally:
             if not failed:
                 total += rows
         return cls(counts, selected, total)
+
+
+class FacetCells:
+    """A list's cells with an index from each facet value to the cells that hold it, so that a tally under
+    some facet filters reads only the cells those filters leave (``FacetTally.from_cells`` reads them all,
+    thousands at 100,000 cases, for every request). Kept in each process per cache key, and so per content
+    generation (``kept_cells``), as the cells are in the shared cache.
+    """
+
+    def __init__(self, names, cells):
+        self.names = list(names)
+        self.cells = cells
+        self.index = [{} for _ in self.names]  # per facet: {value as a string: [cell numbers, ascending]}
+        for number, (values, _rows) in enumerate(cells):
+            for position, value in enumerate(values):
+                self.index[position].setdefault(str(value), []).append(number)
+
+    def __len__(self):
+        return len(self.cells)
+
+    def matching(self, name, allowed):
+        """The numbers of the cells whose value for facet ``name`` is one of ``allowed`` (strings)."""
+        index = self.index[self.names.index(name)]
+        found = set()
+        for value in allowed:
+            found.update(index.get(value, ()))
+        return found
+
+    def tally(self, chosen):
+        """The ``FacetTally`` of ``chosen`` ({facet: set of chosen values as strings}), as
+        ``FacetTally.from_cells`` counts it (the same counts, in the same order of keys)."""
+        if not chosen:
+            return FacetTally.from_cells(self.names, self.cells, {})
+        passing = {name: self.matching(name, allowed) for name, allowed in chosen.items()}
+        everywhere = set.intersection(*passing.values())  # the cells that fail no filter
+        counts, selected = {}, {}
+        for position, name in enumerate(self.names):
+            if name in passing:  # its own choice left out: the cells that fail no *other* filter
+                others = [cells for other, cells in passing.items() if other != name]
+                counted = set.intersection(*others) if others else range(len(self.cells))
+            else:
+                counted = everywhere
+            counts[name] = self.sum_by(position, counted)
+            selected[name] = self.sum_by(position, everywhere)
+        total = sum(self.cells[number][1] for number in everywhere)
+        return FacetTally(counts, selected, total)
+
+    def sum_by(self, position, numbers):
+        """{value of the facet at ``position``: rows} over the cells ``numbers``, in the cells' order."""
+        sums = {}
+        cells = self.cells
+        for number in sorted(numbers):
+            values, rows = cells[number]
+            value = values[position]
+            sums[value] = sums.get(value, 0) + rows
+        return sums
+
+
+# The cells (indexed) and the tallies read or counted under the shared cache, kept in each process: a list
+# page reads neither from the cache again for the same filters in the same content generation. Bounded by
+# cells (about 20 MB a process) and by tallies.
+kept_cells = FragmentCache(max_chars=50_000)
+kept_tallies = FragmentCache(max_chars=2_000, size=lambda tally: 1)
+
+
+def rows_of(queryset):
+    """The rows a queryset reads, not its columns: the SQL of its FROM and WHERE (its selected columns,
+    related rows and annotations left out, whose compiling cost as much as the rest of the tally). For an
+    unchanged copy of a list's kept queryset (``listing.views.FilteredListView.kept_queryset``: ``kept_from``),
+    worked out once for the kept one."""
+    kept = getattr(queryset, "kept_from", None)
+    if kept is not None:
+        if not hasattr(kept, "rows_sql"):
+            kept.rows_sql = rows_of(kept)
+        return kept.rows_sql
+    query = queryset.query.clone()
+    query.clear_select_clause()
+    query.clear_ordering(force=True)
+    query.select_related = False
+    try:
+        return str(query)
+    except EmptyResultSet:  # .none()
+        return ""
 
 
 class FacetedFilterSet(django_filters.FilterSet):
@@ -179,17 +263,7 @@ class FacetedFilterSet(django_filters.FilterSet):
             for name, value in sorted(self.form.cleaned_data.items())
             if name not in self.facets and name != "ordering"  # neither changes the cells
         }
-        # The rows, not the columns: the SQL of the base queryset's FROM and WHERE (its selected columns,
-        # related rows and annotations left out, whose compiling cost as much as the rest of the tally).
-        query = self.queryset.query.clone()
-        query.clear_select_clause()
-        query.clear_ordering(force=True)
-        query.select_related = False
-        try:
-            rows = str(query)
-        except EmptyResultSet:  # .none()
-            rows = ""
-        digest = hashlib.sha256(json.dumps([rows, values], sort_keys=True).encode()).hexdigest()
+        digest = hashlib.sha256(json.dumps([rows_of(self.queryset), values], sort_keys=True).encode()).hexdigest()
         return f"facet-cells:{cls.__module__}.{cls.__qualname__}:{digest}"
 
     def chosen_values(self):
@@ -230,7 +304,19 @@ class FacetedFilterSet(django_filters.FilterSet):
             # The request's own reading when there is one (the page cache made it already): one round trip less.
             current = request_generation(self.request) if self.request is not None else generation()
             key = f"{self.facet_cache_key()}:{current}"
-            stored = cache.get(f"{key}:cells" if chosen else f"{key}:unfiltered")
+            chosen_key = (key, tuple(sorted((name, tuple(sorted(values))) for name, values in chosen.items())))
+            self._tally = kept_tallies.get(chosen_key)
+            if self._tally is not None:
+                return self._tally
+            if not chosen:
+                stored = cache.get(f"{key}:unfiltered")
+            else:
+                stored = kept_cells.get(key)
+                if stored is None:
+                    cells = cache.get(f"{key}:cells")
+                    if cells is not None:
+                        stored = FacetCells(self.facets, cells)
+                        kept_cells.set(key, stored)
         except CacheUnavailable:  # logged once by the backend when it failed (core.redis_cache)
             self._tally = self.count_tallies(chosen)[0]
             return self._tally
@@ -239,9 +325,12 @@ class FacetedFilterSet(django_filters.FilterSet):
             self._tally = self.count_tallies(chosen)[0]
             return self._tally
         if stored is not None:
-            self._tally = FacetTally.from_cells(self.facets, stored, chosen) if chosen else stored
+            self._tally = stored.tally(chosen) if chosen else stored
+            kept_tallies.set(chosen_key, self._tally)
             return self._tally
         self._tally, cells, unfiltered = self.count_tallies(chosen)
+        kept_cells.set(key, FacetCells(self.facets, cells))
+        kept_tallies.set(chosen_key, self._tally)
         try:
             cache.set_many({f"{key}:cells": cells, f"{key}:unfiltered": unfiltered}, seconds)
         except CacheUnavailable:
@@ -262,7 +351,12 @@ class FacetedFilterSet(django_filters.FilterSet):
             if isinstance(field, RowsReadOnce):
                 field.counts = counts
             else:
-                # Without the empty choice: the field adds its own ("Any region") on top of whatever it is given.
-                field.choices = [
-                    (value, f"{label} ({counts.get(value, 0)})") for value, label in field.choices if value != ""
-                ]
+                # Labelled when listed (a callable's choices are read when they are iterated): drawing a form
+                # the page keeps as a fragment, or an applied choice's tag, not on every page.
+                field.choices = functools.partial(with_counts, field.choices, counts)
+
+
+def with_counts(choices, counts):
+    """``choices`` with each one's count after its label ("East Asia (3)"), without the empty choice: the field
+    adds its own ("Any region") on top of whatever it is given."""
+    return [(value, f"{label} ({counts.get(value, 0)})") for value, label in choices if value != ""]

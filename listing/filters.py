@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import i18n, search
 from core.cache import fragment, keeps_fragments, kept_rows
-from listing.forms import RowChoiceField, RowMultipleChoiceField
+from listing.forms import CopiedFields, KeptOptionsSelect, RowChoiceField, RowMultipleChoiceField
 
 SEARCH_MAX_LENGTH = search.SEARCH_MAX_LENGTH
 
@@ -55,16 +55,25 @@ class PublishedFilterSet(django_filters.FilterSet):
                 # Where nothing would be kept (no request, as for a filter set made in code such as a
                 # search's; a staff member's; the cache off), the choices stay a queryset, read only if the
                 # form needs them: listing them all here would read every city.
-                if isinstance(field, forms.ModelChoiceField) and keeps_fragments(self.request):
+                # The form class's queryset is shared by every form (``CopiedFields``): never evaluated itself.
+                if not isinstance(field, forms.ModelChoiceField):
+                    continue
+                if keeps_fragments(self.request):
                     key = ("choices", type(self).__module__, type(self).__qualname__, name)
-                    field.rows = fragment(self.request, key, lambda field=field: list(field.queryset), kept_rows)
+                    if isinstance(field.widget, KeptOptionsSelect):
+                        field.widget.keep_for(self.request, key)
+                    field.rows = fragment(self.request, key, lambda field=field: list(field.queryset.all()), kept_rows)
+                else:
+                    field.queryset = field.queryset  # the setter gives the form a copy of its own, as Django does
         return self._form
 
     def get_form_class(self):
         key = (type(self), translation.get_language())
         form_class = self._form_classes.get(key)
         if form_class is None:
-            form_class = self._form_classes[key] = super().get_form_class()
+            form_class = super().get_form_class()
+            form_class.base_fields = CopiedFields(form_class.base_fields)
+            self._form_classes[key] = form_class
         return form_class
 
 

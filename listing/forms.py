@@ -1,9 +1,13 @@
 """The filter form every list shares: KRDS classes, ARIA state on invalid fields, widgets rendered
 with Django's Jinja2 form renderer (its checkbox chips: ``listing/jinja2/listing/widgets/chips.html``)."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.forms.renderers import Jinja2
+
+from core.cache import fragment
 
 
 def choice_rows(field):
@@ -105,15 +109,90 @@ class GroupedChoicesInOneQuery(ChoicesInOneQuery):
             yield (group, members)
 
 
+class KeptOptionsSelect(forms.Select):
+    """A ``<select>`` of many choices (the cities of /cases/: 2,000 at 100,000 cases) whose markup with nothing
+    chosen depends only on the content, the language and its own name and attributes: kept as a fragment
+    (``core.cache.fragment``) for every page that shows it so, where the form's page may keep fragments
+    (``request``, given by ``PublishedFilterSet.form``). With a value chosen it is drawn as ``Select`` draws it."""
+
+    request = None
+    choices_key = ()  # what names its choices: the filter set and the field (``keep_for``)
+
+    def keep_for(self, request, choices_key):
+        self.request, self.choices_key = request, choices_key
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.request is None or value not in (None, ""):
+            return super().render(name, value, attrs, renderer)
+        key = ("select", *self.choices_key, name, tuple(sorted({**self.attrs, **(attrs or {})}.items())))
+        return fragment(self.request, key, lambda: forms.Select.render(self, name, value, attrs, renderer))
+
+
 class GroupedModelChoiceField(django_filters.fields.ModelChoiceField):
     """A model choice rendered as a ``<select>`` with one ``<optgroup>`` per group (e.g. cities by country).
     ``group_label`` and ``label_from_instance`` are passed by the filter."""
+
+    widget = KeptOptionsSelect
 
     def __init__(self, *args, group_label, label_from_instance=None, **kwargs):
         self.group_label = group_label
         super().__init__(*args, **kwargs)
         if label_from_instance is not None:
             self.label_from_instance = label_from_instance
+
+
+WIDGET_CLASSES = {
+    forms.Select: "krds-form-select",
+    forms.TextInput: "krds-input",
+    forms.NumberInput: "krds-input",
+    forms.CheckboxSelectMultiple: "checkbox",
+}
+
+# Checkbox lists as KRDS chips, all of a list's choices in one template (one render, not four per choice).
+CHIPS_TEMPLATE = "listing/widgets/chips.html"
+
+
+def dress(field):
+    """Give a filter form's field its KRDS widget (class, chips template) and its choices' iterator."""
+    if isinstance(field.widget, forms.CheckboxSelectMultiple):
+        field.widget.template_name = CHIPS_TEMPLATE
+    if isinstance(field, forms.ModelChoiceField):
+        field.iterator = GroupedChoicesInOneQuery if hasattr(field, "group_label") else ChoicesInOneQuery
+        field.widget.choices = field.choices  # the widget holds the iterator made with the field
+    css_class = next((name for widget, name in WIDGET_CLASSES.items() if isinstance(field.widget, widget)), None)
+    if css_class:
+        field.widget.attrs.setdefault("class", css_class)
+
+
+def copied_field(field):
+    """``field`` copied for one form, as ``Field.__deepcopy__`` copies it (its widget and the widget's attrs,
+    error messages and validators), but sharing what no form changes in place: a choice field's choices (a
+    page sets new ones whole: ``FacetedFilterSet.label_choices_with_counts``) and a model choice field's
+    queryset, left unevaluated (``PublishedFilterSet.form`` gives each form its rows, or its own copy of the
+    queryset). Django's deep copy copies every choice's lazy label and clones every queryset, for every page."""
+    if isinstance(field, forms.MultiValueField):  # its fields are copied with it
+        return copy.deepcopy(field)
+    result = copy.copy(field)
+    result.widget = copy.copy(field.widget)
+    result.widget.attrs = field.widget.attrs.copy()
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    if isinstance(result, forms.ModelChoiceField):
+        result.widget.choices = result.choices  # an iterator made with the copy, as in ``dress``
+    return result
+
+
+class CopiedFields(dict):
+    """A filter form class's ``base_fields``, dressed once (``dress``), that each form copies with
+    ``copied_field`` (``BaseForm.__init__`` deep-copies them)."""
+
+    def __init__(self, fields):
+        super().__init__(fields)
+        for field in self.values():
+            dress(field)
+
+    def __deepcopy__(self, memo):
+        return {name: copied_field(field) for name, field in self.items()}
 
 
 class FilterForm(forms.Form):
@@ -126,29 +205,11 @@ class FilterForm(forms.Form):
 
     default_renderer = Jinja2()  # one instance: it compiles each widget template once, then keeps it
 
-    WIDGET_CLASSES = {
-        forms.Select: "krds-form-select",
-        forms.TextInput: "krds-input",
-        forms.NumberInput: "krds-input",
-        forms.CheckboxSelectMultiple: "checkbox",
-    }
-
-    # Checkbox lists as KRDS chips, all of a list's choices in one template (one render, not four per choice).
-    CHIPS_TEMPLATE = "listing/widgets/chips.html"
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.widget.template_name = self.CHIPS_TEMPLATE
-            if isinstance(field, forms.ModelChoiceField):
-                field.iterator = GroupedChoicesInOneQuery if hasattr(field, "group_label") else ChoicesInOneQuery
-                field.widget.choices = field.choices  # the widget holds the iterator made with the field
-            css_class = next(
-                (name for widget, name in self.WIDGET_CLASSES.items() if isinstance(field.widget, widget)), None
-            )
-            if css_class:
-                field.widget.attrs.setdefault("class", css_class)
+        if not isinstance(self.base_fields, CopiedFields):  # those came dressed
+            for field in self.fields.values():
+                dress(field)
 
     def full_clean(self):
         super().full_clean()

@@ -7,6 +7,7 @@ with status 400 and the form's errors on the page (a JSON error body for exports
 naming any unknown parameter.
 """
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
@@ -71,10 +72,27 @@ class FilteredListView(FilterView):
     def export_url(self, fmt):
         return with_changes(self.request.GET, {"page": None, "format": fmt})
 
+    # (view class, language): the list's queryset as ``get_queryset()`` builds it, kept for the process.
+    _querysets = {}
+
     def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["data"] = self.request.GET  # bound even when empty, so every page load validates
-        return kwargs
+        return {
+            "data": self.request.GET,  # bound even when empty, so every page load validates
+            "request": self.request,
+            "queryset": self.kept_queryset(),
+        }
+
+    def kept_queryset(self):
+        """A copy of ``get_queryset()``, which is built once per view class and language: a list's queryset
+        depends on nothing else, and building its joins, annotations and order again cost more than filtering
+        it (bench/README.md). The kept one is never evaluated; each page reads its own copy."""
+        key = (type(self), get_language())
+        queryset = self._querysets.get(key)
+        if queryset is None:
+            queryset = self._querysets[key] = self.get_queryset()
+        copy = queryset.all()
+        copy.kept_from = queryset  # what depends on the kept one alone is worked out once (listing.facets.rows_of)
+        return copy
 
     paginator_class = CountedPaginator
 
@@ -132,6 +150,7 @@ class FilteredListView(FilterView):
             active_filters=self.active_filters(),
             unknown_parameters=self.unknown_parameters(),
             clear_url=self.request.path,
+            list_query=self.request.GET.urlencode(),  # keys the page's fragments (includes/filtered_list.html)
             export_links=[(fmt.upper(), self.export_url(fmt)) for fmt in exports.EXPORT_FORMATS]
             if self.export_name and self.filterset.is_valid()
             else [],

@@ -5,10 +5,13 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from core.links import absolute_url
+from core.cache import FragmentCache, fragment
+from core.i18n import is_korean
+from core.links import absolute_url, links_to
 from core.revisions import previewed
-from core.worldmap import map_points
+from core.worldmap import NOWHERE, draw_points, map_points
 from listing.exports import page_or_json
+from listing.facets import normalised
 from listing.filters import RELEVANCE, in_page_language
 from listing.forms import choice_rows
 from listing.paging import GroupedResults, KeysFirst
@@ -24,12 +27,28 @@ from projects.exports import (
     sector_row,
 )
 from projects.filters import CaseFilter, CityFilter
-from projects.models import Case, CaseCategory, City, Country, Region, Sector, name_in_page_language
+from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, name_in_page_language
+
+# The maps of /cities/ drawn for a content generation, language and filters, kept in each process (by points).
+kept_maps = FragmentCache(max_chars=20_000, size=lambda drawn: len(drawn[0].points) + 1)
 
 RELATED_CASES = 5
 # Points on the /cities/ map, as on the home page: beyond that the page says the map shows the first ones
 # (at 2,000 points the map took three quarters of the page's time, and points only hide each other).
 MAP_LIMIT = 400
+# What the map of /cities/ reads of each city (CityListView.map_places).
+MAP_COLUMNS = (
+    "latitude",
+    "longitude",
+    "name",
+    "name_ko",
+    "slug",
+    "relationship",
+    "relationship_year",
+    "coordinates_approximate",
+    "country__name",
+    "country__name_ko",
+)
 SECTOR_PAGE_CASES = 20
 
 
@@ -95,15 +114,53 @@ class CityListView(FilteredListView):
     def map_queryset(self):
         """The list's cities, filtered and in its order, without the case counts the map does not show
         (counting them for every place costs more than the rest of the page: ``CityQuerySet.for_listing``)."""
-        cities = City.objects.published().select_related("country").order_by(in_page_language("name"), "slug")
+        cities = City.objects.published().order_by(in_page_language("name"), "slug")
         return self.filterset.filter_queryset(cities)
+
+    def map_places(self):
+        """The first ``MAP_LIMIT`` + 1 places of the map as ``core.worldmap.draw_points`` takes them, read as
+        bare column values: up to 401 cities on every page, where a model instance each (and its country's)
+        was most of the page's work."""
+        rows = self.map_queryset().values_list(*MAP_COLUMNS)[: MAP_LIMIT + 1]
+        korean = is_korean()
+        city_url = links_to("projects:city_detail")
+        labels = {value: str(label) for value, label in Relationship.choices}
+        for latitude, longitude, name, name_ko, slug, relationship, year, approximate, country, country_ko in rows:
+            if latitude is None or longitude is None:
+                yield NOWHERE
+                continue
+            yield (
+                latitude,
+                longitude,
+                (name_ko or name) if korean else name,
+                (country_ko or country) if korean else country,
+                city_url(slug),
+                relationship or "none",
+                labels.get(relationship, relationship),
+                year,
+                bool(approximate),
+                None,
+            )
+
+    def drawn_map(self):
+        """(the map's ``MapPoints``, whether the list has more places than the map draws)."""
+        places = list(self.map_places())
+        return draw_points(places[:MAP_LIMIT]), len(places) > MAP_LIMIT
+
+    def map_key(self):
+        """What the map depends on besides the content and the language: every filter's value and the order
+        (not the page), as plain values."""
+        values = []
+        for name, value in sorted(self.filterset.form.cleaned_data.items()):
+            values.append((name, tuple(value or ()) if name == "ordering" else tuple(normalised(value))))
+        return ("cities-map", *values)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.filterset.is_valid():
-            mapped = list(self.map_queryset()[: MAP_LIMIT + 1])
-            context["map"] = map_points(mapped[:MAP_LIMIT])
-            context["map_truncated"] = len(mapped) > MAP_LIMIT
+            # Kept per content generation and language for these filters, as the facet tallies are: every page
+            # of the list, and every address with the same filters, draws the same map.
+            context["map"], context["map_truncated"] = fragment(self.request, self.map_key(), self.drawn_map, kept_maps)
         return context
 
 

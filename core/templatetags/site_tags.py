@@ -6,14 +6,14 @@ from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_noop, override, pgettext
+from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 
 from core import citations as core_citations
 from core import i18n, worldmap
 from core.citations import lang_attribute
 from core.i18n import ordinal_display
-from core.links import absolute_url
+from core.links import absolute_url, reverse_in_language
 
 register = template.Library()
 
@@ -92,10 +92,8 @@ def site_path(request):
 
 def canonical_path(request):
     """The page's path and query: its filters kept (sorted), paging, sorting and format left out."""
-    query = request.GET.copy()
-    for name in NON_CANONICAL_PARAMETERS:
-        query.pop(name, None)
-    encoded = urlencode(sorted((key, values) for key, values in query.lists() if key), doseq=True)
+    kept = ((key, values) for key, values in request.GET.lists() if key and key not in NON_CANONICAL_PARAMETERS)
+    encoded = urlencode(sorted(kept), doseq=True)  # the request's parameters read, not copied
     return site_path(request) + (f"?{encoded}" if encoded else "")
 
 
@@ -202,8 +200,7 @@ def path_in_language(request, code):
         return None
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
     try:
-        with override(code):
-            return reverse(name, args=match.args, kwargs=match.kwargs)
+        return reverse_in_language(code, name, match.args, match.kwargs)
     except NoReverseMatch:
         return None
 

@@ -26,7 +26,8 @@ if not validate_host(urlsplit(SITE_URL).hostname, ALLOWED_HOSTS):  # noqa: F405
 # Compressed, fingerprinted files from ``collectstatic``, served by whitenoise with far-future expiry.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # whitenoise.storage.CompressedManifestStaticFilesStorage, each file's URL worked out once per process.
+    "staticfiles": {"BACKEND": "core.staticfiles.KeptURLsStorage"},
 }
 
 # The proxy in front terminates TLS and must set X-Forwarded-Proto itself (overwriting what a client sent).

@@ -44,3 +44,29 @@ def test_another_urlconf_gets_its_own_links():
     with override_settings(ROOT_URLCONF=__name__):
         assert cached_reverse("projects:city_detail", "hanoi") == "/elsewhere/hanoi/"
     assert cached_reverse("projects:city_detail", "hanoi") == "/cities/hanoi/"
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("prefix", ["/", "/seoul/"])
+def test_links_to_gives_the_kept_link(language, prefix):
+    from core.links import links_to
+
+    set_script_prefix(prefix)
+    with translation.override(language):
+        city_url = links_to("projects:city_detail")
+        for slug in ("hanoi", "bangkok"):
+            assert city_url(slug) == cached_reverse("projects:city_detail", slug)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("prefix", ["/", "/seoul/"])
+def test_a_page_in_a_language_is_the_link_reverse_gives(language, prefix):
+    from core.links import reverse_in_language
+
+    set_script_prefix(prefix)
+    for _ in range(2):  # the second answer comes from the cache
+        with translation.override(language):
+            expected = reverse("projects:case_detail", kwargs={"slug": "bangkok-card"})
+            home = reverse("home")
+        assert reverse_in_language(language, "projects:case_detail", kwargs={"slug": "bangkok-card"}) == expected
+        assert reverse_in_language(language, "home") == home

@@ -209,3 +209,69 @@ def test_an_unreachable_cache_still_gives_the_counts(client, dataset):
     with override_settings(CACHES=unreachable, PAGE_CACHE_SECONDS=0):
         html, _ = get(client, CASES)
     assert labelled_counts(html, "sector") == {"transportation": 3, "waterworks": 3}
+
+
+# ---------- the cells' index (listing.facets.FacetCells) ----------
+
+
+def random_cells(seed, count=400):
+    import random
+
+    rng = random.Random(seed)
+    names = ["sector", "country", "region", "kind"]
+    choices = {
+        "sector": ["transportation", "water", "e-government"],
+        "country": ["TH", "PE", "PH", None],
+        "region": ["southeast-asia", "latin-america"],
+        "kind": ["consulting", "construction", "design"],
+    }
+    cells = [(tuple(rng.choice(choices[name]) for name in names), rng.randint(1, 9)) for _ in range(count)]
+    return names, cells, choices
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {},
+        {"sector": {"transportation"}},
+        {"sector": {"transportation"}, "country": {"PH"}},
+        {"sector": {"transportation", "water"}, "country": {"PH", "TH"}, "kind": {"design"}},
+        {"country": {"None"}, "region": {"latin-america"}},
+        {"sector": {"nope"}},
+        {"sector": {"water"}, "country": {"PE"}, "region": {"southeast-asia"}, "kind": {"consulting", "design"}},
+    ],
+)
+def test_the_indexed_cells_count_what_every_cell_counts(seed, chosen):
+    """``FacetCells.tally`` reads only the cells the filters leave; ``FacetTally.from_cells`` reads them all:
+    the same counts, totals and order of keys."""
+    from listing.facets import FacetCells, FacetTally
+
+    names, cells, _ = random_cells(seed)
+    expected = FacetTally.from_cells(names, cells, chosen)
+    indexed = FacetCells(names, cells).tally(chosen)
+    assert indexed.total == expected.total
+    for name in names:
+        assert list(indexed.counts[name].items()) == list(expected.counts[name].items()), name
+        assert list(indexed.selected[name].items()) == list(expected.selected[name].items()), name
+
+
+@pytest.mark.usefixtures("facet_cache")
+def test_a_repeated_choice_of_facets_is_kept_in_the_process(client, dataset, monkeypatch):
+    """The tally of a choice of facets is kept per content generation: the same choice again reads neither the
+    cells nor the tally from the shared cache; another choice sums the kept cells."""
+    from django.core.cache import caches
+
+    from listing import facets
+
+    get(client, CASES + "?sector=waterworks")  # counts and stores the cells
+    reads = []
+    cache = caches["default"]
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: reads.append(key) or real_get(key, *args, **kwargs))
+    first, _ = get(client, CASES + "?sector=waterworks")
+    other, _ = get(client, CASES + "?sector=waterworks&country=TH")
+    assert not [key for key in reads if "facet-cells" in key]
+    assert labelled_counts(other, "sector") == {"transportation": 2, "waterworks": 2}
+    assert labelled_counts(first, "country") == {"PE": 1, "TH": 2}
+    assert len(facets.kept_tallies.entries) >= 2

@@ -183,3 +183,65 @@ def test_pagination_shows_a_window_of_pages_not_every_page(client, many_cases, m
     pages = [int(n) for n in re.findall(r'class="page-link(?: active)?" href="\?page=(\d+)"', html)]
     assert pages == [1, 8, 9, 10, 11, 12, 25]
     assert html.count('class="page-link link-dot"') == 2
+
+
+@pytest.mark.parametrize("prefix", ["", "/ko"])
+def test_the_cities_map_draws_from_column_values_what_map_points_draws_from_the_cities(
+    client, make_city, make_country, monkeypatch, prefix
+):
+    """CityListView reads the map's places as bare values (``map_places``): the same points, in the same
+    order and with the same labels, as ``map_points`` over the cities themselves; truncated at the limit."""
+    from django.utils import translation
+
+    from core.worldmap import map_points
+    from projects import views
+    from projects.models import City, Relationship
+
+    monkeypatch.setattr(views, "MAP_LIMIT", 4)
+    korea = make_country("KR", "South Korea")
+    make_city(
+        "busan",
+        country=korea,
+        name="Busan",
+        name_ko="부산",
+        relationship=Relationship.SISTER,
+        latitude=35.1,
+        longitude=129.0,
+    )
+    make_city(
+        "jeju",
+        country=korea,
+        name="Jeju",
+        name_ko="",
+        relationship=Relationship.FRIENDSHIP,
+        relationship_year=2001,
+        latitude=33.5,
+        longitude=126.5,
+        coordinates_approximate=True,
+    )
+    make_city("nowhere", country=korea, name="Nowhere")
+    for number in range(3):
+        make_city(f"place-{number}", country=korea, name=f"Place {number}", latitude=number, longitude=number)
+    response = client.get(f"{prefix}/cities/")
+    with translation.override("ko" if prefix else "en"):
+        cities = City.objects.published().select_related("country").order_by(views.in_page_language("name"), "slug")
+        expected = map_points(list(cities[:4]))
+    assert response.context["map"] == expected
+    assert response.context["map_truncated"] is True
+    assert expected.missing and len(expected.points) + expected.missing == 4  # places without coordinates counted
+
+
+def test_the_cities_map_is_kept_for_its_filters_until_the_content_changes(client, make_city, make_country, settings):
+    """With fragments kept, every page and address of the same filters shares one drawn map, and a change to
+    the content draws it again."""
+    from projects.models import Relationship
+
+    settings.FRAGMENT_CACHE = True
+    korea = make_country("KR", "South Korea")
+    make_city("busan", country=korea, name="Busan", relationship=Relationship.SISTER, latitude=35.1, longitude=129.0)
+    first = client.get("/cities/?relationship=sister").context["map"]
+    assert client.get("/cities/?relationship=sister&page=1").context["map"] is first
+    assert client.get("/cities/?relationship=friendship").context["map"] is not first
+    make_city("daegu", country=korea, name="Daegu", relationship=Relationship.SISTER, latitude=35.9, longitude=128.6)
+    after = client.get("/cities/?relationship=sister").context["map"]
+    assert [point["name"] for point in after.points] == ["Busan", "Daegu"]
