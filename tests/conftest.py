@@ -57,7 +57,8 @@ def pytest_collection_modifyitems(items):
 
 
 AS_OF = datetime.date(2017, 3, 31)
-ROLES_MIGRATION = ("projects", "0004_roles")
+# The data migrations that shape the staff roles, in order: the groups, then reference data for Publishers only.
+ROLES_MIGRATIONS = [("projects", "0004_roles"), ("projects", "0012_reference_data_for_publishers")]
 ROLES = ("Editors", "Publishers")
 _sequence = itertools.count(1)
 
@@ -266,16 +267,19 @@ def restore_roles():
 
     A live-server test ends by emptying the database (pytest-django flushes it after each transactional
     test), and the rows made by data migrations go with it: after an earlier browser test in the same
-    process the groups are gone. Then the migration's own function runs again, on the models as they
-    were at that migration, as ``migrate`` runs it. (``serialized_rollback`` cannot do this: it fails
-    to reload the content types that the flush of an earlier test has recreated with new ids.)
+    process the groups are gone. Then every migration that shapes the roles runs its function again, in
+    order, each on the models as they were at that migration, as ``migrate`` runs them (replaying the
+    first alone gave Editors back the reference data that a later one took from them). (``serialized_rollback``
+    cannot do this: it fails to reload the content types that the flush of an earlier test has recreated
+    with new ids.)
     """
     if Group.objects.filter(name__in=ROLES).count() == len(ROLES):
         return
     loader = MigrationLoader(connection)
-    state = loader.project_state(ROLES_MIGRATION, at_end=False)
-    for operation in loader.get_migration(*ROLES_MIGRATION).operations:
-        operation.code(state.apps, None)
+    for key in ROLES_MIGRATIONS:
+        state = loader.project_state(key, at_end=False)
+        for operation in loader.get_migration(*key).operations:
+            operation.code(state.apps, None)
     assert Group.objects.filter(name__in=ROLES).count() == len(ROLES)
 
 

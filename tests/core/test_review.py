@@ -11,6 +11,7 @@ from django.utils.timezone import localtime
 from core.cache import content_changed
 from core.content import Status
 from core.models import Revision, RevisionState
+from tests.conftest import ROLES, restore_roles
 from tests.core.test_admin_publishing import case_form
 
 
@@ -199,6 +200,17 @@ def test_reference_data_is_for_publishers_only(client, editor, publisher, make_s
     assert client.get(url).status_code == 200  # editors still read it
     assert client.post(url, {"name": "Renamed"}).status_code == 403
     assert publisher.has_perm("projects.change_sector") and not editor.has_perm("projects.change_country")
+
+
+def test_the_roles_made_again_after_a_browser_test_emptied_the_database_are_the_migrated_ones(role):
+    """``restore_roles`` (after a transactional test's flush) gives each role exactly the permissions that
+    ``migrate`` gave it: replaying the first roles migration alone let Editors change sectors again, and
+    the test above failed whenever it ran after a browser test in the same process."""
+    migrated = {name: set(role(name).permissions.values_list("codename", flat=True)) for name in ROLES}
+    assert "change_sector" in migrated["Publishers"] and "change_sector" not in migrated["Editors"]
+    Group.objects.filter(name__in=ROLES).delete()
+    restore_roles()
+    assert {name: set(role(name).permissions.values_list("codename", flat=True)) for name in ROLES} == migrated
 
 
 def test_publishing_stamps_the_dates_and_the_case_page_shows_them(client, make_case):
