@@ -13,6 +13,7 @@ import os
 import pstats
 import time
 
+from bench.profile_pages import production_environment, wsgi_get
 from bench.queries import DEFAULT_DATABASE_URL
 
 KINDS = ["consulting", "feasibility-study", "technical-advice", "policy-advice", "design", "construction"]
@@ -41,21 +42,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     args = parser.parse_args()
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="seoul_diplomacy.settings.production",
-        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-any-real-site-0123456789abcdefghijklmnop",
-        DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
-        DJANGO_SITE_URL="http://127.0.0.1",
-        DATABASE_URL=args.database_url,
+    production_environment(
+        args.database_url,
         DJANGO_PAGE_CACHE_SECONDS="0",
-        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         # A loaded machine's Redis may answer later than production's 50 ms: no "cache unreachable" mid-run.
         DJANGO_CACHE_TIMEOUT_MS=os.environ.get("DJANGO_CACHE_TIMEOUT_MS", "2000"),
     )
     import django
 
     django.setup()
-    from bench.profile_pages import wsgi_get
 
     get = wsgi_get()
     for prefix in ("", "/ko"):

@@ -34,6 +34,21 @@ from bench.queries import DEFAULT_DATABASE_URL
 PAGES = ["/", "/cases/", "/cases/?sector=transportation&country=PH", "/cities/", None, "/rankings/gpci/"]
 
 
+def production_environment(database_url, **extra):
+    """The environment ``make serve`` gives the site (production settings, Redis), on ``database_url``, plus
+    ``extra``; set before Django is set up."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="seoul_diplomacy.settings.production",
+        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-any-real-site-0123456789abcdefghijklmnop",
+        DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
+        DJANGO_SITE_URL="http://127.0.0.1",
+        DATABASE_URL=database_url,
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        **extra,
+    )
+    os.environ.pop("DATABASE_REPLICA_URL", None)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
@@ -45,18 +60,8 @@ def main():
     parser.add_argument("--per-page", action="store_true", help="time each page on its own; no profile")
     parser.add_argument("--miss", action="store_true", help="empty the fragment cache before every request")
     args = parser.parse_args()
-    # As make serve has it (and bench/throughput.sh): production settings, Redis, on a database
-    # bench.queries (or throughput.sh) prepared.
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="seoul_diplomacy.settings.production",
-        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-any-real-site-0123456789abcdefghijklmnop",
-        DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
-        DJANGO_SITE_URL="http://127.0.0.1",
-        DATABASE_URL=args.database_url,
-        DJANGO_PAGE_CACHE_SECONDS=str(args.page_cache),
-        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-    )
-    os.environ.pop("DATABASE_REPLICA_URL", None)
+    # on a database bench.queries (or throughput.sh) prepared
+    production_environment(args.database_url, DJANGO_PAGE_CACHE_SECONDS=str(args.page_cache))
     import django
 
     django.setup()

@@ -11,9 +11,9 @@ from django.utils import translation
 
 from core import search
 from dataio import synthetic
-from projects.filters import CaseFilter
 from projects.models import Case
 from projects.search_text import CASE_NAMES_IN_ORDER
+from tests.search.helpers import ranked, spy
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -46,18 +46,6 @@ def expected_rows():
             f"unnest(tsvector_to_array({search.NARROW_WORDS_FUNCTION}(search_text))) AS names (word)"
         )
         return sorted(cursor.fetchall())
-
-
-def ranked(query, queryset=None):
-    return CaseFilter({"q": query}, queryset=queryset if queryset is not None else Case.objects.published()).qs
-
-
-def spy(monkeypatch, name):
-    """Record what ``core.search.<name>`` returns each time it is called."""
-    returned = []
-    function = getattr(search, name)
-    monkeypatch.setattr(search, name, lambda *args: returned.append(function(*args)) or returned[-1])
-    return returned
 
 
 def test_the_table_holds_each_word_of_the_names_with_the_sort_keys(data):

@@ -8,8 +8,8 @@ from django.utils import translation
 
 from core import search
 from dataio import synthetic
-from projects.filters import CaseFilter
 from projects.models import Case
+from tests.search.helpers import ranked, spy
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -25,18 +25,6 @@ def data(db, make_case, make_sector):
     make_case("summary", title="Harbour", summary="A 상수도 network and the city's transport", sector=water)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-
-
-def ranked(query, queryset=None):
-    return CaseFilter({"q": query}, queryset=queryset if queryset is not None else Case.objects.published()).qs
-
-
-def spy(monkeypatch, name):
-    """Record what ``core.search.<name>`` returns each time it is called."""
-    returned = []
-    function = getattr(search, name)
-    monkeypatch.setattr(search, name, lambda *args: returned.append(function(*args)) or returned[-1])
-    return returned
 
 
 def pages_are_right(queries):
