@@ -18,6 +18,7 @@ from django.db.backends.signals import connection_created
 from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
+from core import search
 from core.cache import content_changed
 from core.content import Status
 from dataio.layout import FIXTURE_NAMES
@@ -86,9 +87,12 @@ def shipped_rows(django_db_setup, django_db_blocker):
     """Every row that loading the shipped fixtures writes, read once per test process: ``loaddata`` parses
     the files and resolves their natural keys (and django-simple-history records each row) inside a
     transaction that is then rolled back; the rows of every table of the content apps are kept, primary
-    keys included. Foreign keys are checked when a test's transaction ends, so the order is free."""
+    keys included. Foreign keys are checked when a test's transaction ends, so the order is free. The search
+    texts are rebuilt once, after the load (``search_text_rebuilt_once``): the same texts as the load's own
+    rebuild after every saved row (test_shipped_fixtures.py compares them), in a few bulk queries."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("loaddata", *FIXTURE_NAMES, verbosity=0)
+        with search_text_rebuilt_once():
+            call_command("loaddata", *FIXTURE_NAMES, verbosity=0)
         models = [  # (not an unmanaged model's: a table the database keeps from another, e.g. by triggers)
             model
             for label in settings.CONTENT_APPS
@@ -99,6 +103,26 @@ def shipped_rows(django_db_setup, django_db_blocker):
         rows = [(model, list(model._base_manager.order_by("pk"))) for model in dict.fromkeys(models)]
         transaction.set_rollback(True)
     return [(model, table) for model, table in rows if table]
+
+
+@contextlib.contextmanager
+def search_text_rebuilt_once():
+    """Collect the rows that saves ask ``core.search.changed()`` to rebuild, and rebuild each of them once when
+    the block ends: the texts are read from the rows as they are then, so they are the ones a rebuild after
+    every save leaves."""
+    asked = {}
+
+    def collect(model, pks, *, itself=True):
+        asked.setdefault((model, itself), {}).update(dict.fromkeys(pks))
+
+    changed = search.changed
+    search.changed = collect
+    try:
+        yield
+    finally:
+        search.changed = changed
+    for (model, itself), pks in asked.items():
+        changed(model, pks, itself=itself)
 
 
 def write_rows(shipped_rows):

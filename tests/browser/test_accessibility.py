@@ -25,3 +25,10 @@ def test_no_axe_violations(page, site_url, path, status, width):
     page.evaluate("() => document.querySelectorAll('details').forEach((details) => { details.open = true; })")
     violations = run_axe(page)
     assert not violations, f"axe-core found on {path} at {width} px:\n{format_violations(violations)}"
+
+
+def test_the_check_reports_every_offending_element(page):
+    """The check itself: on a page with two images without a text alternative, axe names both."""
+    page.set_content('<!doctype html><html lang="en"><title>t</title><main><img src="a.png"><img src="b.png"></main>')
+    violations = {violation["id"]: violation for violation in run_axe(page)}
+    assert [node["target"] for node in violations["image-alt"]["nodes"]] == [['img[src="a.png"]'], ['img[src="b.png"]']]

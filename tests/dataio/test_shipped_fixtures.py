@@ -112,19 +112,25 @@ def test_records_are_sorted_by_natural_key_within_each_model():
 
 
 @pytest.mark.django_db
-def test_loading_creates_one_row_per_record():
+def test_loading_creates_one_row_per_record(shipped_rows):
     load()
     expected = Counter(record["model"] for _, record in fixture_records())
     counts = row_counts()
     for model, number in expected.items():
         assert counts[model] == number, f"{model}: {counts[model]} rows for {number} records"
+    # The rows the other tests share (tests/conftest.py: shipped_rows, their search texts rebuilt once at the
+    # end of the load) have the search texts that loading gives.
+    searchable = [(model, rows) for model, rows in shipped_rows if hasattr(model, "search_text")]
+    assert searchable
+    for model, rows in searchable:
+        loaded = {row.natural_key(): row.search_text for row in model._base_manager.all()}
+        assert loaded == {row.natural_key(): row.search_text for row in rows}, model._meta.label
 
 
 @pytest.mark.long
 @pytest.mark.django_db
-def test_loading_twice_changes_nothing_and_duplicates_nothing():
-    load()
-    counts, rows = row_counts(), dump()
+def test_loading_twice_changes_nothing_and_duplicates_nothing(loaded):
+    counts, rows = row_counts(), dump()  # the first load's rows (``loaded``)
     load()
     assert row_counts() == counts
     assert dump() == rows
