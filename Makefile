@@ -81,8 +81,11 @@ browser-deps: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
+# Python keeps the bytecode of the project's own modules, and pytest its rewritten test modules, in
+# __pycache__/ (ignored by git) even where PYTHONDONTWRITEBYTECODE is set: otherwise every process of the
+# suite (each worker, each command a test starts) compiles them again on every run.
 test: install browser-deps $(MO)
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # Regenerates docs/screenshots/ (the README's pictures) from the browser tests' set-up.
 screenshots: install browser-deps

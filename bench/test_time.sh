@@ -2,10 +2,13 @@
 # Test time (issue 10): the suite as `make test` runs it (SQLite, pytest -n 2, browser tests included) at the
 # start of the round and now, in one sitting on this machine, one run after the other:
 #
-#   1. the start's suite (START, a commit; checked out in a temporary worktree, run with this .venv);
+#   1. the start's suite (START, a commit; checked out in a temporary worktree, run with this .venv), in
+#      the environment its `make test` gave it;
 #   2. today's tests that the start also had, matched by name (a test that moved to another module
-#      keeps its name), so that the two runs do the same work;
-#   3. today's whole suite.
+#      keeps its name), so that the two runs do the same work, in the environment today's `make test`
+#      gives (Python keeps the project's and the tests' bytecode in __pycache__/): first cold (no
+#      __pycache__/ of the project: the first `make test` of a fresh clone), then again (warm);
+#   3. today's whole suite (warm).
 #
 # Each run prints pytest's 15 slowest steps; the table at the end gives wall time, test count and the
 # ratio of each run to the start's. Run `make install browser-deps messages` first.
@@ -39,7 +42,7 @@ open(same, "w").write("\n".join(kept) + "\n")
 EOF
 
 declare -A SECONDS_OF TESTS_OF FAILED_OF
-run() {  # label, directory, pytest arguments...
+run() {  # label, directory, pytest arguments... (the environment: the caller's)
   local label=$1 dir=$2
   shift 2
   echo "== $label (load average $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -52,16 +55,19 @@ run() {  # label, directory, pytest arguments...
 }
 
 run start "$WORK/start"
-run same "$PWD" "@$WORK/same.ids"
-run now "$PWD"
+find . -name __pycache__ -type d -not -path './.venv/*' -not -path './node_modules/*' -prune -exec rm -rf {} +
+PYTHONDONTWRITEBYTECODE='' run same-cold "$PWD" "@$WORK/same.ids"
+PYTHONDONTWRITEBYTECODE='' run same "$PWD" "@$WORK/same.ids"
+PYTHONDONTWRITEBYTECODE='' run now "$PWD"
 
 echo
 echo "Machine: $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg); start = $START, now = $(git rev-parse --short HEAD)"
 printf '%-44s | %6s | %6s | %7s | %s\n' "run" "passed" "failed" "wall s" "to the start"
-for label in start same now; do
+for label in start same-cold same now; do
   case $label in
     start) title="the start's suite" ;;
-    same) title="today's tests the start had ($(wc -l <"$WORK/same.ids") ids)" ;;
+    same-cold) title="today's tests the start had, cold ($(wc -l <"$WORK/same.ids") ids)" ;;
+    same) title="the same tests again" ;;
     now) title="today's whole suite" ;;
   esac
   printf '%-44s | %6s | %6s | %7.1f | %.2f\n' "$title" "${TESTS_OF[$label]}" "${FAILED_OF[$label]:-0}" \
