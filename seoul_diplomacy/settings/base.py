@@ -14,6 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = env.SECRET_KEY
 DEBUG = env.DEBUG
+# Django's debug page (make run) and error reports, for a request Django refused for its query too.
+DEFAULT_EXCEPTION_REPORTER = "seoul_diplomacy.debug.RefusedRequestReporter"
 ALLOWED_HOSTS = env.ALLOWED_HOSTS
 
 

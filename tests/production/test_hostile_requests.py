@@ -143,3 +143,17 @@ def test_the_sitemap_index_names_the_configured_site_whatever_host_was_asked(cli
     locations = re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
     assert response.status_code == 200 and locations
     assert all(location.startswith("https://diplomacy.example.org/sitemap-") for location in locations)
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "meta"),
+    [("/cases/", FLOOD, {}), ("/ko/", FLOOD, {}), ("/", "", {"HTTP_HOST": "evil.example"})],
+    ids=["query-fields", "query-fields-ko", "host"],
+)
+def test_make_run_s_debug_page_answers_them_with_a_400_too(client, site, settings, path, query, meta):
+    """Under ``make run`` (DEBUG) Django answers a refused request with its own debug page: it reads the
+    request's query again, and for a flood of fields that raised again and gave a 500."""
+    settings.DEBUG = True
+    response = request(client, path, query, **meta)
+    assert response.status_code == 400
+    assert b"TooManyFieldsSent" in response.content or b"DisallowedHost" in response.content
