@@ -109,8 +109,8 @@ TEMPLATES = [
         },
     },
     {
-        # The frame of every public page and the filtered lists (templates/jinja2/: core/jinja2.py); the Django engine above
-        # stays first, for the admin and every template not moved.
+        # The frame of every public page and the filtered lists (templates/jinja2/: core/jinja2.py); the Django
+        # engine above stays first, for the admin and every template not moved.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
