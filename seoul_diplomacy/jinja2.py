@@ -26,6 +26,7 @@ from markupsafe import Markup
 from core.cache import fragment
 from core.links import cached_reverse
 from core.templatetags import site_tags
+from listing.templatetags import listing_tags
 
 
 def drawn(value):
@@ -69,11 +70,21 @@ def striptags(value):
     return Markup(stripped) if hasattr(value, "__html__") else stripped
 
 
+def join(values, separator):
+    """Django's ``join``: each value and the separator escaped as Django escapes."""
+    return Markup(conditional_escape(separator).join(conditional_escape(value) for value in values))
+
+
 @pass_context
 def kept(context, name, *values, caller):
     """``caller()`` (the body of a ``{% call %}`` block) kept for its name and values (``core.cache.fragment``)."""
     key = (name, *(str(value) for value in values))
     return Markup(fragment(context.get("request"), key, caller))
+
+
+@pass_context
+def query_url(context, **changes):
+    return listing_tags.query_url(context, **changes)
 
 
 def with_context(function):
@@ -99,6 +110,14 @@ def environment(**options):
         canonical_url=with_context(site_tags.canonical_url),
         language_versions=with_context(site_tags.language_versions),
         main_menu=with_context(site_tags.main_menu),
+        localized=site_tags.localized,
+        trail=site_tags.trail,
+        query_url=query_url,
     )
-    env.filters["striptags"] = striptags
+    env.filters.update(
+        striptags=striptags,
+        join=join,
+        elided_pages=listing_tags.elided_pages,
+        get_field_label=listing_tags.get_field_label,
+    )
     return env
