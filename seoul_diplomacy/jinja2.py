@@ -16,7 +16,10 @@ What the Django templates had, in Jinja2's words, and drawn as Django draws it:
 Django templates draw a Jinja2 template with ``{% jinja "name" %}`` (core/templatetags/jinja.py).
 """
 
+import jinja2
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template.loader import render_to_string
+from django.test.signals import template_rendered
 from django.utils import translation
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, strip_tags
@@ -27,6 +30,7 @@ from core.cache import fragment
 from core.links import cached_reverse
 from core.templatetags import site_tags
 from listing.templatetags import listing_tags
+from pages.templatetags import reconcile_tags
 
 
 def drawn(value):
@@ -87,9 +91,23 @@ def query_url(context, **changes):
     return listing_tags.query_url(context, **changes)
 
 
+def citations(obj):
+    """``{% citations obj %}``: ``obj``'s sources, drawn by the Django include the other pages draw them with."""
+    return Markup(render_to_string("includes/_citations.html", site_tags.citations(obj), using="django"))
+
+
 def with_context(function):
     """A template tag function that takes a Django context, given the Jinja2 one (both answer ``get()``)."""
     return pass_context(lambda context, *args: function(context, *args))
+
+
+class Template(jinja2.Template):
+    def render(self, *args, **kwargs):
+        """The template drawn, after telling the test client (``template_rendered``, which it alone listens to), as
+        the Django engine does under the test runner: a test reads the page's context and templates alike."""
+        if template_rendered.receivers:
+            template_rendered.send(sender=self, template=self, context=dict(*args, **kwargs))
+        return super().render(*args, **kwargs)
 
 
 def environment(**options):
@@ -97,6 +115,7 @@ def environment(**options):
     # backend would have DEBUG print it).
     options.update(keep_trailing_newline=True, undefined=Undefined, finalize=drawn)
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.template_class = Template
     env.newstyle_gettext = True  # {% trans %} passes its values to gettext(), which formats them
     env.globals.update(
         gettext=gettext,
@@ -111,12 +130,20 @@ def environment(**options):
         language_versions=with_context(site_tags.language_versions),
         main_menu=with_context(site_tags.main_menu),
         localized=site_tags.localized,
+        lang_for=site_tags.lang_for,
+        seoul_point=site_tags.seoul_point,
+        citations=citations,
+        declared_figures=reconcile_tags.declared_figures,
         trail=site_tags.trail,
         query_url=query_url,
     )
     env.filters.update(
         striptags=striptags,
         join=join,
+        g=lambda number: f"{number:g}",  # Django's stringformat:"g"
+        map_marks=site_tags.map_marks,
+        figure_value=reconcile_tags.figure_value,
+        map_groups=site_tags.map_groups,
         elided_pages=listing_tags.elided_pages,
         get_field_label=listing_tags.get_field_label,
     )
