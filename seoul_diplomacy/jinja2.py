@@ -16,8 +16,12 @@ What the Django templates had, in Jinja2's words, and drawn as Django draws it:
 Django templates draw a Jinja2 template with ``{% jinja "name" %}`` (core/templatetags/jinja.py).
 """
 
+import functools
+
 import jinja2
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.test.signals import template_rendered
 from django.utils import translation
@@ -46,12 +50,34 @@ def formatted(text, values):
     return Markup(text % {name: drawn(value) for name, value in values.items()} if values else text)
 
 
-def gettext(message, **values):
-    return formatted(translation.gettext(message), values)
+@functools.cache
+def translations(language):
+    """``_``, ``gettext`` and ``pgettext`` in ``language``, each text translated once per process: a template's
+    first render in a language binds them (``Template.new_context``), so that a page's forty-odd texts are each
+    a lookup, not a trip through the active language's catalogue and Jinja2's ``_`` alias."""
+    texts = {}
+
+    def translated(context, message):
+        text = texts.get((context, message))
+        if text is None:
+            with translation.override(language):
+                text = translation.pgettext(context, message) if context else translation.gettext(message)
+            texts[(context, message)] = text
+        return text
+
+    def gettext(message, **values):
+        return formatted(translated(None, message), values)
+
+    def pgettext(context, message, **values):
+        return formatted(translated(context, message), values)
+
+    return {"_": gettext, "gettext": gettext, "pgettext": pgettext}
 
 
-def pgettext(context, message, **values):
-    return formatted(translation.pgettext(context, message), values)
+@receiver(setting_changed)
+def forget_translations(*, setting, **kwargs):
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"):  # those that make Django read its catalogues again
+        translations.cache_clear()
 
 
 def ngettext(singular, plural, number, **values):
@@ -102,6 +128,11 @@ def with_context(function):
 
 
 class Template(jinja2.Template):
+    def new_context(self, vars=None, shared=False, locals=None):
+        if vars is None or "_" not in vars:  # a page's first template, not one it includes or extends
+            vars = {**(vars or {}), **translations(translation.get_language())}
+        return super().new_context(vars, shared, locals)
+
     def render(self, *args, **kwargs):
         """The template drawn, after telling the test client (``template_rendered``, which it alone listens to), as
         the Django engine does under the test runner: a test reads the page's context and templates alike."""
@@ -118,8 +149,6 @@ def environment(**options):
     env.template_class = Template
     env.newstyle_gettext = True  # {% trans %} passes its values to gettext(), which formats them
     env.globals.update(
-        gettext=gettext,
-        pgettext=pgettext,
         ngettext=ngettext,
         npgettext=npgettext,
         get_language=translation.get_language,
