@@ -17,6 +17,7 @@ Django templates draw a Jinja2 template with ``{% jinja "name" %}`` (core/templa
 """
 
 import functools
+import html
 
 import jinja2
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -26,6 +27,7 @@ from django.template.loader import render_to_string
 from django.test.signals import template_rendered
 from django.utils import translation
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape, strip_tags
 from jinja2 import Environment, Undefined, pass_context
 from markupsafe import Markup
@@ -38,12 +40,15 @@ from pages.templatetags import reconcile_tags
 
 
 def drawn(value):
-    """``value`` as the Django engine outputs a variable: localized, then escaped unless already safe."""
+    """``value`` as the Django engine outputs a variable: localized, then escaped unless already safe (Django's
+    ``escape`` is ``html.escape``; a lazy text is made first, as it may be safe)."""
+    if isinstance(value, Promise):
+        value = str(value)
     if hasattr(value, "__html__"):
         return value
     if isinstance(value, Undefined):
         return ""
-    return conditional_escape(value if isinstance(value, str) else localize(value))
+    return Markup(html.escape(value if isinstance(value, str) else str(localize(value))))
 
 
 def formatted(text, values):

@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.template import engines
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from jinja2.ext import babel_extract
 
 from tests.test_translations import CATALOGUE, parse_po
@@ -103,3 +105,16 @@ def test_a_translated_text_escapes_its_values_as_django_does():
     template = engines["jinja2"].from_string("{% trans name=name %}Remove filter {{ name }}{% endtrans %} {{ name }}")
     with translation.override("en"):
         assert template.render({"name": "Seoul's <b>"}) == "Remove filter Seoul&#x27;s &lt;b&gt; Seoul&#x27;s &lt;b&gt;"
+
+
+def test_a_value_is_drawn_as_django_draws_it():
+    """Escaped as Django escapes (a lazy text made first: a translated template literal is safe), numbers localized."""
+    template = engines["jinja2"].from_string("{{ safe }} {{ text }} {{ lazy }} {{ number }} {{ missing }}.")
+    values = {
+        "safe": mark_safe("<b>Seoul's</b>"),
+        "text": "Seoul's <b>",
+        "lazy": gettext_lazy(mark_safe("Seoul's")),
+        "number": 1.5,
+    }
+    with translation.override("ko"):
+        assert template.render(values) == "<b>Seoul's</b> Seoul&#x27;s &lt;b&gt; Seoul's 1.5 ."
