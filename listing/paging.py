@@ -67,6 +67,44 @@ class GroupedResults:
         return rows[offset : offset + stop - start]
 
 
+class LazySlices:
+    """A list (``GroupedResults``) whose slices are read, and their query built, only when first used: a page's
+    rows are drawn only where its fragment is not kept (``core.cache.fragment``), so a page drawn from kept
+    fragments builds no query for them. Paginator asks only ``count()`` and slices."""
+
+    def __init__(self, results):
+        self.results = results
+
+    def count(self):
+        return self.results.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, item):
+        return Rows(lambda: self.results[item])
+
+
+class Rows:
+    """The rows ``read()`` gives, read when first iterated, counted or indexed."""
+
+    def __init__(self, read):
+        self.read = read
+
+    @cached_property
+    def rows(self):
+        return list(self.read())
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, item):
+        return self.rows[item]
+
+
 class KeysFirst:
     """A queryset whose page is read in two steps: the page's primary keys in the queryset's order, then
     those rows with everything the page shows (``select_related``, ``prefetch_related``).

@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.cache import FragmentCache, fragment
@@ -14,7 +15,7 @@ from listing.exports import page_or_json
 from listing.facets import normalised
 from listing.filters import RELEVANCE, in_page_language
 from listing.forms import choice_rows
-from listing.paging import GroupedResults, KeysFirst
+from listing.paging import GroupedResults, KeysFirst, LazySlices
 from listing.querystring import with_changes
 from listing.views import FilteredListView
 from projects.exports import (
@@ -52,10 +53,19 @@ MAP_COLUMNS = (
 SECTOR_PAGE_CASES = 20
 
 
+# within_a_sector()'s terms for each language: the same objects on every page, so that a list's order is told
+# from the default one by identity (new expressions compared work their identity out again).
+_within_a_sector = {}
+
+
 def within_a_sector():
     """The order of cases within one sector, as every list of cases shows them: by title, in the page's
     language. The (status, sector, title, slug) index gives it without a sort."""
-    return (in_page_language("title"), "slug")
+    language = get_language()
+    terms = _within_a_sector.get(language)
+    if terms is None:
+        terms = _within_a_sector[language] = (in_page_language("title"), "slug")
+    return terms
 
 
 class CaseListView(FilteredListView):
@@ -84,7 +94,7 @@ class CaseListView(FilteredListView):
             counts = tally.selected["sector"]
             sectors = choice_rows(self.filterset.form.fields["sector"])  # in the default order, as the filter has them
             groups = [(sector.pk, counts.get(sector.slug, 0)) for sector in sectors]
-            queryset = GroupedResults(queryset, "sector", groups, within_a_sector())
+            queryset = LazySlices(GroupedResults(queryset, "sector", groups, within_a_sector()))
         elif RELEVANCE in queryset.query.annotations:  # a search: every match is sorted, so sort bare rows
             queryset = KeysFirst(queryset, tally.total if tally is not None else None)
         return super().paginate_queryset(queryset, page_size)

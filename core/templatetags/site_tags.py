@@ -13,7 +13,7 @@ from core import citations as core_citations
 from core import i18n, worldmap
 from core.citations import lang_attribute
 from core.i18n import ordinal_display
-from core.links import absolute_url, reverse_in_language
+from core.links import absolute_url, cached_reverse, reverse_in_language
 
 register = template.Library()
 
@@ -41,7 +41,7 @@ def trail(*items):
 
     ``{% trail "Cases" cases_url case.title as crumbs %}``
     """
-    crumbs = [(_("Home"), reverse("home"))]
+    crumbs = [(_("Home"), cached_reverse("home"))]
     items = list(items)
     while len(items) >= 2:
         crumbs.append((items.pop(0), items.pop(0)))

@@ -110,6 +110,21 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The frame of every public page and the filtered lists (templates/jinja2/: seoul_diplomacy/jinja2.py); the
+        # Django engine above stays first, for the admin and every template not moved.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "seoul_diplomacy.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
 ]
 
 WSGI_APPLICATION = "seoul_diplomacy.wsgi.application"
