@@ -11,7 +11,8 @@ in interleaved rounds, the median time of:
   time), the 20 rows of ``/cases/?q=`` (those keys, then those rows with their sector, country and cities,
   as the page reads them), the count ``/search/`` shows (``core.search.count``: exact up to 1,000, else the
   planner's estimate), the exact count for comparison, and ``/search/?q=`` as a whole (every kind's count
-  and first results, rendered), in-process, page cache off.
+  and first results, rendered), in-process, page cache off; and the keys, the page and ``/search/?q=`` again
+  as a Korean page reads them (``/ko/cases/?q=``, ``/ko/search/?q=``: the levels in the Korean title order).
 
 The words: a rare one (a synthetic city's name: a few dozen cases), common English ones (a country: about
 1 case in 45; "transport", which starts a sector's name and some titles: 1 case in 7; "water", in the titles
@@ -20,8 +21,8 @@ sector names (상수도, 교통: about 1 case in 7, found inside longer words), 
 tables are compacted (VACUUM ANALYZE) after loading. On PostgreSQL it prints the plan of each capped
 count query and how many queries a page's keys took, and times the capped count query inside the database
 too (the "Execution Time" of EXPLAIN ANALYZE, against the lookup's own), and the statements of each word's
-page keys, each replayed under EXPLAIN ANALYZE, summed (and how many: each is a round trip). Target: under
-20 ms per query.
+page keys (English and Korean pages), each replayed under EXPLAIN ANALYZE, summed (and how many: each is a
+round trip). Target: under 20 ms per query.
 """
 
 import argparse
@@ -70,10 +71,23 @@ def compact():
         return
     narrow = list(getattr(search, "_narrow", {}).values())  # the narrow tables beside (core.search.NarrowWords)
     tables = [model._meta.db_table for model in (Country, Sector, City, Case, *narrow, Case.cities.through)]
-    tables += [side.table for side in getattr(search, "_in_order", {}).values()]  # (core.search.NamesInOrder)
+    in_order = getattr(search, "_in_order", {}).values()  # (core.search.NamesInOrder)
+    tables += [side.table for sides in in_order for side in (sides if isinstance(sides, tuple) else [sides])]
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
+
+
+def in_language(language, function, *args):
+    """``function(*args)``, to be called as a page in ``language`` calls it (a Korean page: its lists in the
+    Korean title order)."""
+    from django.utils import translation
+
+    def called():
+        with translation.override(language):
+            return function(*args)
+
+    return called
 
 
 def server_side_queries(queries, slug):
@@ -147,21 +161,29 @@ def main():
     def lookup():
         Case.objects.get(slug=slug)
 
-    measures = {"plain lookup: a case by slug": lookup}
+    def page_keys(word):
+        return search.ordered_keys(CaseFilter({"q": word}, queryset=Case.objects.published()).qs, slice(0, 20))
+
+    def cases_page(word):
+        return KeysFirst(CaseFilter({"q": word}, queryset=Case.objects.published().for_listing()).qs)[:20]
+
+    # Each measure in its page's language, set for it: a request through the test client leaves its own active.
+    measures = {"plain lookup: a case by slug": in_language("en", lookup)}
     for label, word in queries.items():
-        measures[f"{label} ({word}): page keys (score levels)"] = lambda word=word: search.ordered_keys(
-            CaseFilter({"q": word}, queryset=Case.objects.published()).qs, slice(0, 20)
+        measures[f"{label} ({word}): page keys (score levels)"] = in_language("en", page_keys, word)
+        measures[f"{label} ({word}): page of /cases/?q="] = in_language("en", cases_page, word)
+        measures[f"{label} ({word}): count as /search/ shows it"] = in_language(
+            "en", lambda word=word: search.count(CaseFilter({"q": word}).qs)
         )
-        measures[f"{label} ({word}): page of /cases/?q="] = lambda word=word: KeysFirst(
-            CaseFilter({"q": word}, queryset=Case.objects.published().for_listing()).qs
-        )[:20]
-        measures[f"{label} ({word}): count as /search/ shows it"] = lambda word=word: search.count(
-            CaseFilter({"q": word}).qs
+        measures[f"{label} ({word}): exact count (no page uses it)"] = in_language(
+            "en", lambda word=word: CaseFilter({"q": word}).qs.count()
         )
-        measures[f"{label} ({word}): exact count (no page uses it)"] = lambda word=word: CaseFilter(
-            {"q": word}
-        ).qs.count()
-        measures[f"{label} ({word}): /search/?q= whole page"] = lambda word=word: browser.get("/search/", {"q": word})
+        measures[f"{label} ({word}): /search/?q= whole page"] = in_language("en", browser.get, "/search/", {"q": word})
+        measures[f"{label} ({word}): Korean page keys (score levels)"] = in_language("ko", page_keys, word)
+        measures[f"{label} ({word}): page of /ko/cases/?q="] = in_language("ko", cases_page, word)
+        measures[f"{label} ({word}): /ko/search/?q= whole page"] = in_language(
+            "ko", browser.get, "/ko/search/", {"q": word}
+        )
     samples = {name: [] for name in measures}
     for function in measures.values():  # warm
         function()
@@ -173,10 +195,11 @@ def main():
             settings = CAPPED_COUNT_SETTINGS if "capped" in name else ()
             samples[name] = [execution_ms(queryset, *settings) for _ in range(args.rounds)]
         for label, word in queries.items():
-            keys = measures[f"{label} ({word}): page keys (score levels)"]
-            samples[f"{label} ({word}): page keys' statements, in the database"] = [
-                statements_ms(keys) for _ in range(args.rounds)
-            ]
+            for page in ("", "Korean "):
+                keys = measures[f"{label} ({word}): {page}page keys (score levels)"]
+                samples[f"{label} ({word}): {page}page keys' statements, in the database"] = [
+                    statements_ms(keys) for _ in range(args.rounds)
+                ]
     reference = median(samples["plain lookup: a case by slug"])
     counts = {word: CaseFilter({"q": word}).qs.count() for word in queries.values()}
     rows = []
@@ -208,14 +231,15 @@ def main():
                     cursor.execute(f"SET LOCAL {setting} = off")
                 explained = queryset.explain(analyze=True)
             print(f"\n{label} ({word}): the capped count query's plan\n{explained}")
-            with CaptureQueriesContext(connection) as queries_run:
-                search.ordered_keys(CaseFilter({"q": word}, queryset=Case.objects.published()).qs, slice(0, 20))
-            statements = [query["sql"] for query in queries_run.captured_queries]
-            control = [sql for sql in statements if sql.startswith(CONTROL)]
-            print(
-                f"the page's keys: {len(statements) - len(control)} statements "
-                f"(and {len(control)} of transaction control and planner settings)"
-            )
+            for page, language in (("", "en"), ("Korean ", "ko")):
+                with CaptureQueriesContext(connection) as queries_run:
+                    in_language(language, page_keys, word)()
+                statements = [query["sql"] for query in queries_run.captured_queries]
+                control = [sql for sql in statements if sql.startswith(CONTROL)]
+                print(
+                    f"the {page}page's keys: {len(statements) - len(control)} statements "
+                    f"(and {len(control)} of transaction control and planner settings)"
+                )
     return 0
 
 

@@ -19,10 +19,12 @@ is also present tagged with its section ("~n" + word, "~b" + word): a query asks
 matches are read a score at a time (``ordered_keys``), without ranking every row that holds a common word;
 a count above 1,000 is the planner's estimate (``count``). A model may also keep a narrow table beside it
 (``NarrowWords``: its sort keys and the words of its names), from which a level of the names is sorted, reading
-many narrow rows to a page rather than a few wide ones; the words of its names in its list's order
-(``NamesInOrder``, ``WordsInOrder``: a row for each word with the sort keys, in a B-tree), from which a level of
-the names of one word is read a page at a time; and it may name what its rows belong to (``register``:
-``parents``), whose indexes give the rows that hold a word only in those names in the list's order.
+many narrow rows to a page rather than a few wide ones; the words of its names in each of its list's orders
+(``NamesInOrder``, ``WordsInOrder``: a row for each word with the sort keys, in a B-tree; the English pages'
+title order, the Korean pages' Korean title order), from which a level of the names of one word is read a page
+at a time; and it may name what its rows belong to (``register``: ``parents``), whose indexes give the rows
+that hold a word only in those names in the list's order (where the model's own indexes are in another order,
+a words-in-order table holding each row's parents as words gives them: ``parents_in_order``).
 SQLite (``make run``) reads the same column with ``LIKE '% word%'``: the same matches, no index.
 
 Models keep the column current in ``save()`` (``Searchable``); bulk writers (the importer, the synthetic data)
@@ -33,6 +35,7 @@ import contextlib
 import copy
 import json
 import re
+import string
 import unicodedata
 
 from django.core.exceptions import FieldError
@@ -409,9 +412,9 @@ def in_order_keys(queryset, first_rows, level, wanted):
     reading the rest (a common word's names are thousands of rows, which the narrow table's word index
     would give unordered, each read to be sorted). They are checked against the list (its filters: published
     rows, a sector...) in the same statement, by key."""
-    side = _in_order.get(queryset.model)
+    side = words_in_order(queryset.model, first_rows.rest)
     words_ = first_rows.annotation.words
-    if side is None or len(words_) != 1 or tuple(first_rows.rest) != side.order:
+    if side is None or len(words_) != 1:
         return None
     read = 2 * wanted + NARROW_SPARE
     candidates = side.first_keys(narrowed(queryset, level, first_rows.annotation.column), words_[0], read)
@@ -439,6 +442,9 @@ def parent_keys(queryset, first_rows, level, wanted):
     if not conditions:
         return []
     rows = narrowed(queryset, level, first_rows.annotation.column)
+    keys = parents_in_order(queryset.model, first_rows, rows, conditions, wanted)
+    if keys is not None:
+        return keys
     each = [
         rows.filter(condition).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted]
         for condition in conditions
@@ -447,6 +453,25 @@ def parent_keys(queryset, first_rows, level, wanted):
         return list(each[0])
     found = each[0].union(*each[1:], all=True)  # each parent's first rows, sorted together: one statement
     return list(rows.filter(pk__in=found).order_by(*first_rows.rest).values_list("pk", flat=True)[:wanted])
+
+
+def parents_in_order(model, first_rows, rows, conditions, wanted):
+    """``parent_keys`` from the model's words in the list's order, where they hold every one of these parents
+    (``WordsInOrder.parents``), or None: each parent's first rows read from their B-tree, merged and checked
+    against ``rows`` (the list at the level) in one statement.
+
+    Why: a parent's rows are thousands (the waterworks sector's), and where the model's own indexes are in
+    another order than the list's (a Korean page: the Korean title first), each parent's rows would all be
+    read and sorted, or the list's whole order walked, for a page. None too when too few of the rows read
+    are the list's (its other filters), to be read as before."""
+    side = words_in_order(model, first_rows.rest)
+    if side is None or not side.parents:
+        return None
+    words_ = [side.parent_word(condition) for condition in conditions]
+    if None in words_:  # (a parent the table does not hold: the cities)
+        return None
+    read = 2 * wanted + NARROW_SPARE
+    return passing(side.first_keys_of(rows, words_, read), wanted, read)
 
 
 PARENTS_MAX = 6  # parents read one by one; a word naming more has its level read from the word index instead
@@ -629,21 +654,27 @@ class Searchable(models.Model):
 _registry = {}
 _narrow = {}  # model -> the model of its narrow table (``NarrowWords``), where it has one
 _parents = {}  # model -> its ``parents`` function, where it has one
-_in_order = {}  # model -> its names' words in the list's order (``WordsInOrder``), where it keeps them
+_in_order = {}  # model -> its names' words in its list's orders (``WordsInOrder``s), where it keeps them
 CHUNK = 1000
 
 
-def register(model, rows, dependents=None, narrow=None, parents=None, in_order=None):
+def words_in_order(model, order):
+    """The ``WordsInOrder`` of ``model`` in the list's ``order`` (its ``order_by`` terms after relevance), or None."""
+    return next((side for side in _in_order.get(model, ()) if side.serves(order)), None)
+
+
+def register(model, rows, dependents=None, narrow=None, parents=None, in_order=()):
     """``rows(pks)``: a queryset of ``model``'s rows with what ``search_document()`` reads prefetched;
     ``dependents(pks)``: querysets (made by other ``rows`` functions) of the rows whose text holds these
     rows' names, e.g. a country's cities and cases; ``narrow``: the (unmanaged) model of its narrow table,
     read on PostgreSQL only (``NarrowWords`` keeps it); ``parents(word, using)``: conditions on ``model``'s
     rows (``Q``), one for each row it belongs to whose names hold a word starting with ``word``, such that
     every row holding ``word`` among the names of what it belongs to meets one of them (``parent_keys``);
-    ``in_order``: the ``WordsInOrder`` of its names (PostgreSQL only: ``NamesInOrder`` keeps the table)."""
+    ``in_order``: the ``WordsInOrder`` of its names, one for each of its list's orders that has them
+    (PostgreSQL only: ``NamesInOrder`` keeps the tables)."""
     _registry[model] = (rows, dependents or (lambda pks: []))
-    if in_order is not None:
-        _in_order[model] = in_order
+    if in_order:
+        _in_order[model] = tuple(in_order)
     if narrow is not None:
         _narrow[model] = narrow
     if parents is not None:
@@ -900,16 +931,32 @@ def prefix_end(word):
 
 
 class WordsInOrder:
-    """A model's names' words in its list's order, on PostgreSQL (the table ``NamesInOrder`` makes and keeps):
-    ``table`` has a row for each word of each row's names (``word``, in byte order), with the row's sort keys
-    (the model's columns ``order``, e.g. title then slug) and primary key (``key``), and a B-tree on
-    (word, the sort keys): each word's rows in the list's order."""
+    """A model's names' words in one of its list's orders, on PostgreSQL (the table ``NamesInOrder`` makes and
+    keeps): ``table`` has a row for each word of each row's names (``word``, in byte order), with the row's
+    sort keys (its columns ``columns``, e.g. title then slug) and primary key (``key``), and a B-tree on
+    (word, the sort keys): each word's rows in the list's order. ``order``: the list's order those columns
+    give (``order_by`` terms; the columns themselves unless given). ``parents``: the fields of what a row
+    belongs to (its sector...) whose values the table also holds as words of their own (``parent_word``),
+    so that a parent's rows are read in that order too."""
 
     FORMS_MAX = 40  # the words a query word may start (e.g. "water", "waterworks"), each read from the B-tree
 
-    def __init__(self, table, order):
+    def __init__(self, table, columns, order=None, parents=()):
         self.table = table
-        self.order = tuple(order)
+        self.columns = tuple(columns)
+        self.order = tuple(order) if order is not None else self.columns
+        self.parents = tuple(parents)
+
+    def serves(self, order):
+        return tuple(order) == self.order
+
+    def parent_word(self, condition):
+        """The table's word for the rows of a parent (``condition``: ``Q(sector=7)``, as ``register``'s
+        ``parents`` gives them), or None when the table does not hold that kind of parent."""
+        if not isinstance(condition, models.Q) or condition.negated or len(condition.children) != 1:
+            return None
+        field, value = condition.children[0] if isinstance(condition.children[0], tuple) else (None, None)
+        return parent_word(field, value) if field in self.parents and isinstance(value, int) else None
 
     def first_keys(self, rows, word, count):
         """The keys of the first ``count`` rows, in the order, with a word of their names starting with
@@ -920,21 +967,39 @@ class WordsInOrder:
         word, not every entry of the one before), each word's first ``count`` rows read in the order, those
         merged (a row whose names hold two of the words comes once), and each of them looked up in ``rows``
         by its key."""
-        connection = connections[rows.db]
-        quote = connection.ops.quote_name
-        table = quote(self.table)
-        order = ", ".join(f"x.{quote(column)}" for column in self.order)
-        columns = ", ".join(f"s.{quote(column)}" for column in self.order)
-        among = rows.filter(pk=RawSQL("found.key", ())).order_by().values("pk")
-        among_sql, among_parameters = among.query.get_compiler(rows.db).as_sql()
-        sql = f"""
-            WITH RECURSIVE forms (word, step) AS (
+        table = connections[rows.db].ops.quote_name(self.table)
+        forms = f"""WITH RECURSIVE forms (word, step) AS (
               (SELECT s.word, 1 FROM {table} s WHERE s.word >= %s AND s.word < %s ORDER BY s.word LIMIT 1)
               UNION ALL
               SELECT (SELECT s.word FROM {table} s WHERE s.word > forms.word AND s.word < %s
                       ORDER BY s.word LIMIT 1), forms.step + 1
               FROM forms WHERE forms.word IS NOT NULL AND forms.step <= %s
-            )
+            )"""
+        high = prefix_end(word)
+        found = self.merged(rows, forms, [word, high, high, self.FORMS_MAX], self.FORMS_MAX, count)
+        if found and found[0][1] > self.FORMS_MAX:
+            return None
+        return [(key, among) for key, _forms, among in found]
+
+    def first_keys_of(self, rows, words_, count):
+        """``first_keys`` for the rows holding one of ``words_`` exactly (``parent_word``s: the rows of each
+        of these parents), in one statement too."""
+        forms = "WITH forms (word, step) AS (SELECT unnest(%s::text[]), 1)"
+        return [(key, among) for key, _forms, among in self.merged(rows, forms, [list(words_)], 1, count)]
+
+    def merged(self, rows, forms, forms_parameters, forms_max, count):
+        """(key, how many words ``forms`` found, whether the row is among ``rows``) of the first ``count`` rows
+        holding one of the words of ``forms`` (a ``WITH`` query of (word, step)), in the order: each word's
+        first ``count`` rows read from the B-tree, those merged, each looked up in ``rows`` by its key."""
+        connection = connections[rows.db]
+        quote = connection.ops.quote_name
+        table = quote(self.table)
+        order = ", ".join(f"x.{quote(column)}" for column in self.columns)
+        columns = ", ".join(f"s.{quote(column)}" for column in self.columns)
+        among = rows.filter(pk=RawSQL("found.key", ())).order_by().values("pk")
+        among_sql, among_parameters = among.query.get_compiler(rows.db).as_sql()
+        sql = f"""
+            {forms}
             SELECT found.key, (SELECT count(word) FROM forms), EXISTS ({among_sql}) FROM (
               SELECT DISTINCT ON ({order}) x.key, {order}
               FROM forms, LATERAL (
@@ -942,53 +1007,88 @@ class WordsInOrder:
               ) x
               WHERE forms.step <= %s
               ORDER BY {order} LIMIT %s
-            ) found ORDER BY {", ".join(f"found.{quote(column)}" for column in self.order)}"""
-        high = prefix_end(word)
-        parameters = [word, high, high, self.FORMS_MAX, *among_parameters, count, self.FORMS_MAX, count]
+            ) found ORDER BY {", ".join(f"found.{quote(column)}" for column in self.columns)}"""
+        parameters = [*forms_parameters, *among_parameters, count, forms_max, count]
         with connection.cursor() as cursor:
             cursor.execute(sql, parameters)
-            found = cursor.fetchall()
-        if found and found[0][1] > self.FORMS_MAX:
-            return None
-        return [(key, among) for key, _forms, among in found]
+            return cursor.fetchall()
+
+
+def parent_word(field, value):
+    """The word standing for a parent's rows in a ``WordsInOrder`` table: "~sector:7". A word of a text never
+    holds "~" (``WORD``), so no query word starts one."""
+    return f"~{field}:{value}"
 
 
 class NamesInOrder(PostgresOnlyOperation):
-    """On PostgreSQL only: the table ``name`` of the words of ``model_name``'s names in its list's order
-    (``WordsInOrder``): (word, the columns ``order``, key) for each word of each row's names
+    """On PostgreSQL only: the table ``name`` of the words of ``model_name``'s names in one of its list's orders
+    (``WordsInOrder``): (word, the sort keys ``order``, key) for each word of each row's names
     (``NARROW_WORDS_FUNCTION``), with a B-tree on (word, ``order``) that holds the key too, so that a
     word's first rows in that order are read from the index alone. Triggers on the model's table keep it
-    on every insert, update of those columns or of ``search_text``, delete and truncate, as ``NarrowWords``
-    does.
+    on every insert, update of the columns it reads or of ``search_text``, delete and truncate, as
+    ``NarrowWords`` does.
+
+    ``order``: each sort key a field's name (its column is copied) or a pair (a column name, an SQL expression
+    of the model's fields written ``{field}``: a Korean page's "COALESCE(NULLIF({title_ko}, ''), {title})").
+    ``parents``: foreign keys whose values are kept as words too (``parent_word``: "~sector:7"), so that
+    the rows of one parent are read in the order from the same B-tree.
 
     Why: the level of the names of a common word ("water": thousands of cases) is needed in the list's
     order, a page at a time; the narrow table's word index gives every one of its rows, unordered, to be
-    read and sorted."""
+    read and sorted. The same for the rows of a parent whose names hold the word (the sector named 상수도),
+    where the model's own indexes do not give the order (a Korean page's)."""
 
-    def __init__(self, model_name, name, order):
+    def __init__(self, model_name, name, order, parents=()):
         super().__init__(model_name, name)
-        self.order = list(order)
+        self.order = [key if isinstance(key, str) else list(key) for key in order]
+        self.parents = list(parents)
 
     def deconstruct(self):
-        return self.__class__.__name__, [], {"model_name": self.model_name, "name": self.name, "order": self.order}
+        kwargs = {"model_name": self.model_name, "name": self.name, "order": self.order}
+        if self.parents:
+            kwargs["parents"] = self.parents
+        return self.__class__.__name__, [], kwargs
+
+    def sort_keys(self, schema_editor, model):
+        """(column, its type, the SQL of its value for a row of the model, the fields it reads) of each key."""
+        quote = schema_editor.quote_name
+        keys = []
+        for key in self.order:
+            if isinstance(key, str):
+                field = model._meta.get_field(key)
+                value = f"{{row}}.{quote(field.column)}"
+                keys.append((quote(field.column), field.db_type(schema_editor.connection), value, [field]))
+                continue
+            column, expression = key
+            names = [name for _text, name, _spec, _conversion in string.Formatter().parse(expression) if name]
+            fields = [model._meta.get_field(name) for name in dict.fromkeys(names)]
+            value = expression.format(**{field.name: f"{{row}}.{quote(field.column)}" for field in fields})
+            keys.append((quote(column), "text", value, fields))
+        return keys
 
     def forwards(self, schema_editor, model):
         quote = schema_editor.quote_name
         connection = schema_editor.connection
         table, main, index = quote(self.name), quote(model._meta.db_table), quote(f"{self.name}_order")
-        fields = [model._meta.get_field(name) for name in self.order]
-        columns = [quote(field.column) for field in fields]
+        keys = self.sort_keys(schema_editor, model)
+        columns = [column for column, _type, _value, _fields in keys]
+        parents = [model._meta.get_field(name) for name in self.parents]
         key = quote(model._meta.pk.column)
         definitions = [
             'word text COLLATE "C" NOT NULL',
-            *(f"{quote(field.column)} {field.db_type(connection)} NOT NULL" for field in fields),
+            *(f"{column} {type_} NOT NULL" for column, type_, _value, _fields in keys),
             f"key {model._meta.pk.db_type(connection)} NOT NULL",
         ]
 
-        def words(row):
-            return f"tsvector_to_array({NARROW_WORDS_FUNCTION}({row}.{quote('search_text')}))"
+        def values(row):
+            return [value.format(row=row) for _column, _type, value, _fields in keys]
 
-        same_row = " AND ".join(f"{column} = OLD.{column}" for column in columns)
+        def words(row):
+            names = f"tsvector_to_array({NARROW_WORDS_FUNCTION}({row}.{quote('search_text')}))"
+            tags = [f"'{parent_word(parent.name, '')}' || {row}.{quote(parent.column)}" for parent in parents]
+            return f"{names} || ARRAY[{', '.join(tags)}]::text[]" if tags else names
+
+        same_row = " AND ".join(f"{column} = {value}" for column, value in zip(columns, values("OLD"), strict=True))
         schema_editor.execute(NARROW_WORDS_FUNCTION_SQL)
         schema_editor.execute(f"CREATE TABLE {table} ({', '.join(definitions)})")
         schema_editor.execute(
@@ -1004,13 +1104,14 @@ class NamesInOrder(PostgresOnlyOperation):
               END IF;
               IF TG_OP IN ('INSERT', 'UPDATE') THEN
                 INSERT INTO {table} (word, {", ".join(columns)}, key)
-                SELECT names.word, {", ".join(f"NEW.{column}" for column in columns)}, NEW.{key}
-                FROM unnest({words("NEW")}) AS names (word);
+                SELECT names.word, {", ".join(values("NEW"))}, NEW.{key}
+                FROM unnest({words("NEW")}) AS names (word) WHERE names.word IS NOT NULL;
               END IF;
               RETURN NULL;
             END $$"""
         )
-        watched = [*columns, quote("search_text")]
+        read = [field for _column, _type, _value, fields in keys for field in fields] + parents
+        watched = [*dict.fromkeys(quote(field.column) for field in read), quote("search_text")]
         changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in watched)
         for event, condition in (("INSERT", ""), ("DELETE", ""), (f"UPDATE OF {', '.join(watched)}", changed)):
             schema_editor.execute(
@@ -1023,7 +1124,8 @@ class NamesInOrder(PostgresOnlyOperation):
         )
         schema_editor.execute(
             f"INSERT INTO {table} (word, {', '.join(columns)}, key) "
-            f"SELECT names.word, {', '.join(columns)}, {key} FROM {main}, unnest({words(main)}) AS names (word)"
+            f"SELECT names.word, {', '.join(values(main))}, {key} FROM {main}, unnest({words(main)}) AS names (word) "
+            "WHERE names.word IS NOT NULL"
         )
         # (the index made after the rows are written: in one build, not entry by entry)
         schema_editor.execute(f"CREATE INDEX {index} ON {table} (word, {', '.join(columns)}) INCLUDE (key)")
@@ -1043,8 +1145,9 @@ class NamesInOrder(PostgresOnlyOperation):
         return schema_editor.quote_name(f"{self.name}_{event.split()[0].lower()}")
 
     def describe(self):
-        order = ", ".join(self.order)
-        return f"Words of {self.model_name}'s names in the order {order}, kept by triggers (PostgreSQL only)"
+        order = ", ".join(key if isinstance(key, str) else key[0] for key in self.order)
+        parents = f" with its {', '.join(self.parents)}" if self.parents else ""
+        return f"Words of {self.model_name}'s names{parents} in the order {order}, kept by triggers (PostgreSQL only)"
 
 
 class DropTrigramIndex(TrigramIndex):

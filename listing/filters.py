@@ -163,5 +163,10 @@ def in_page_language(field):
     name = field.lstrip("-")
     if name not in KOREAN_SORT_FIELDS or not i18n.is_korean():
         return field
-    expression = Coalesce(NullIf(F(f"{name}_ko"), Value("")), F(name))
+    expression = korean_first(name)
     return expression.desc() if descending else expression.asc()
+
+
+def korean_first(name):
+    """The Korean text of ``name`` where there is one, else the English: what Korean pages sort by."""
+    return Coalesce(NullIf(F(f"{name}_ko"), Value("")), F(name))

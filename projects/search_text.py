@@ -10,11 +10,20 @@ from django.db.models import CharField, F, Q, Value
 from django.db.models.signals import m2m_changed, post_save
 
 from core import search
+from listing.filters import korean_first
 from projects.models import Case, CaseCategory, CaseWords, City, Country, Sector
 
 Link = Case.cities.through
 # The words of the cases' names in the list's order (migration 0018): the English pages' title, then slug.
 CASE_NAMES_IN_ORDER = search.WordsInOrder("projects_case_name_words", ("title", "slug"))
+# The same in the Korean pages' order (migration 0019: the Korean title where there is one), with each case's
+# sector, category and country as words too: a parent's cases in that order, which no index of the cases gives.
+CASE_NAMES_IN_KOREAN_ORDER = search.WordsInOrder(
+    "projects_case_name_words_ko",
+    ("korean_title", "slug"),
+    order=(korean_first("title").asc(), "slug"),
+    parents=("sector", "category", "country"),
+)
 
 
 def cases(pks):
@@ -85,7 +94,9 @@ def register():
         ],
     )
     search.register(City, cities, lambda pks: [cases(Link.objects.filter(city__in=pks).values("case"))])
-    search.register(Case, cases, narrow=CaseWords, parents=case_parents, in_order=CASE_NAMES_IN_ORDER)
+    search.register(
+        Case, cases, narrow=CaseWords, parents=case_parents, in_order=[CASE_NAMES_IN_ORDER, CASE_NAMES_IN_KOREAN_ORDER]
+    )
     for model in (Country, Sector, CaseCategory, City, Case):
         post_save.connect(saved, sender=model, dispatch_uid=f"search:{model._meta.label}")
     m2m_changed.connect(cities_changed, sender=Link, dispatch_uid="search:case-cities")

@@ -13,7 +13,7 @@ from core import search
 from dataio import synthetic
 from projects.models import Case
 from projects.search_text import CASE_NAMES_IN_ORDER
-from tests.search.helpers import ranked, spy
+from tests.search.helpers import follows_an_import, follows_deletes_and_truncation, ranked, spy, table_rows
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -33,9 +33,7 @@ def data(db, make_case, make_sector):
 
 def in_order_rows():
     """Every row of the table as its triggers wrote it: (word, title, slug, case key), sorted."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT word, title, slug, key FROM {CASE_NAMES_IN_ORDER.table}")
-        return sorted(cursor.fetchall())
+    return table_rows(CASE_NAMES_IN_ORDER)
 
 
 def expected_rows():
@@ -72,27 +70,11 @@ def test_the_table_follows_every_write_of_the_cases(data, make_case, make_sector
     assert ("river", "River dredging", "in-order-renamed", case.pk) in in_order_rows()
     Case.objects.filter(pk=case.pk).update(title="River dredging")  # the same title: nothing to redo
     assert in_order_rows() == expected_rows()
-    case.delete()
-    assert all(key != case.pk for *_rest, key in in_order_rows())
-    Case.objects.filter(slug__startswith=synthetic.PREFIX).delete()
-    assert in_order_rows() == expected_rows()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # (the test's deferred checks run first: TRUNCATE needs it)
-        cursor.execute("TRUNCATE projects_case CASCADE")
-        assert in_order_rows() == []
-        transaction.set_rollback(True)
+    follows_deletes_and_truncation(case, in_order_rows, expected_rows)
 
 
 def test_loaded_and_imported_cases_are_in_the_table(shipped_data, settings):
-    assert len(in_order_rows()) > Case.objects.count() > 0
-    assert in_order_rows() == expected_rows()
-    from dataio.importer import import_fixtures
-    from dataio.layout import FIXTURE_NAMES
-
-    Case.objects.update(title="Renamed for the import to put back")
-    report = import_fixtures([settings.BASE_DIR / "fixtures" / f"{name}.json" for name in FIXTURE_NAMES])
-    assert not report.problems
-    assert in_order_rows() == expected_rows()
+    follows_an_import(settings, in_order_rows, expected_rows, title="Renamed for the import to put back")
 
 
 @pytest.mark.parametrize("query", ["water", "transport", "thailand", "교통", "카드", "seoul", "w", "zzqx"])
@@ -146,20 +128,28 @@ def test_a_word_starting_too_many_words_is_read_from_the_narrow_table(data, monk
     assert read == [None] and narrow[0]
 
 
-def test_korean_pages_and_several_words_read_the_narrow_table(data, monkeypatch):
-    """The table is in the English pages' order; a Korean page's (the Korean title first) and a level of
-    several words (every word in the names) are read as before."""
+def test_korean_pages_read_their_own_table_and_several_words_the_narrow_table(data, monkeypatch):
+    """The table is in the English pages' order: a Korean page's (the Korean title first) has a table of its
+    own (tests/search/test_korean_order.py); a level of several words (every word in the names) is read from
+    the narrow table, as before."""
     monkeypatch.setattr(search, "WINDOW", 15)
-    read = spy(monkeypatch, "in_order_keys")
+    tables = []
+    merged = search.WordsInOrder.merged
+    monkeypatch.setattr(
+        search.WordsInOrder, "merged", lambda self, *args: tables.append(self.table) or merged(self, *args)
+    )
     with translation.override("ko"):
         for query in ["water", "교통"]:
             assert search.ordered_keys(ranked(query), slice(0, 40)) == list(
                 ranked(query).values_list("pk", flat=True)[:40]
             )
-    assert search.ordered_keys(ranked("water plant"), slice(0, 20)) == list(
-        ranked("water plant").values_list("pk", flat=True)[:20]
+    assert tables and CASE_NAMES_IN_ORDER.table not in tables
+    tables.clear()
+    narrow = spy(monkeypatch, "narrow_keys")
+    assert search.ordered_keys(ranked("seoul water"), slice(0, 20)) == list(
+        ranked("seoul water").values_list("pk", flat=True)[:20]
     )
-    assert read and set(read) == {None}
+    assert tables == [] and narrow  # (dozens of matches: read by levels, the names' level from the narrow table)
 
 
 def test_the_words_in_order_are_read_from_their_index_alone(data, monkeypatch):

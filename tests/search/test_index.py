@@ -260,7 +260,7 @@ def test_a_level_of_what_cases_belong_to_is_read_parent_by_parent(data, monkeypa
                 assert search.ordered_keys(ranked, slice(start, stop)) == everything[start:stop], (query, start)
         if query == "transport":  # (tens of cases of the sector past the window; the others are few)
             assert any(keys for keys in read), read
-    with translation.override("ko"):  # the Korean title order: the parents' rows sorted, the same page
+    with translation.override("ko"):  # the Korean title order (the parents from their own table): the same page
         ranked = CaseFilter({"q": "transport"}, queryset=Case.objects.published()).qs
         assert search.ordered_keys(ranked, slice(0, 40)) == list(ranked.values_list("pk", flat=True)[:40])
 
