@@ -54,6 +54,21 @@ def test_a_level_of_the_description_expected_small_is_read_from_the_word_index(d
     assert bool(windows) != hold_few  # ("seoul": a few titles, then every summary)
 
 
+def test_a_level_of_the_description_expected_small_is_read_off_the_title_index(data, monkeypatch):
+    """Expected few, the level is read with the title index and the sequential scan off: the planner, asked
+    for a page of a level it overestimates (a word and not the same word in the names), would walk the titles
+    in order looking for rows that are not there (bench/README.md, Search)."""
+    monkeypatch.setattr(search, "WINDOW", 15)
+    monkeypatch.setattr(search, "first_rows_hold_few", lambda *args: True)
+    with CaptureQueriesContext(connection) as captured:
+        keys = search.ordered_keys(ranked("seoul"), slice(0, 20))
+    assert keys == list(ranked("seoul").values_list("pk", flat=True)[:20])
+    statements = [query["sql"] for query in captured.captured_queries]
+    level = next(number for number, sql in enumerate(statements) if "~bseoul" in sql and "ORDER BY" in sql)
+    assert "set_config('enable_indexscan', 'off', true)" in statements[level - 1]
+    assert "set_config('enable_seqscan', 'off', true)" in statements[level - 1]
+
+
 def test_the_level_of_what_cases_belong_to_is_read_parent_by_parent_before_the_first_rows(data, monkeypatch):
     """The last level of "transport" (the cases of the sector named Transportation) comes from the parents'
     indexes alone, the levels before it from the words in order and the word index."""
@@ -99,3 +114,19 @@ def test_the_first_rows_hold_few_of_a_level_spread_thinner_than_a_page_to_the_wi
     assert search.first_rows_hold_few(in_level=1_000, in_list=100_000, wanted=20)  # 10 in the first 1,000
     assert not search.first_rows_hold_few(in_level=95_000, in_list=100_000, wanted=20)
     assert not search.first_rows_hold_few(in_level=3_000, in_list=100_000, wanted=20)  # 30 in the first 1,000
+
+
+def test_the_planner_settings_are_put_back_when_the_block_ends(db):
+    """Within a transaction that goes on after it (a test's, any caller's), the planner's settings are as they
+    were before the block: the rest of the transaction is not planned without an index scan."""
+
+    def settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')")
+            return cursor.fetchone()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    with search.planner_without(connection.alias, "indexscan", "seqscan"):
+        assert settings() == ("off", "off")
+    assert settings() == ("on", "off")
