@@ -117,19 +117,15 @@ def kept(context, name, *values, caller):
     return Markup(fragment(context.get("request"), key, caller))
 
 
-@pass_context
-def query_url(context, **changes):
-    return listing_tags.query_url(context, **changes)
-
-
 def citations(obj):
     """``{% citations obj %}``: ``obj``'s sources, drawn by the Django include the other pages draw them with."""
     return Markup(render_to_string("includes/_citations.html", site_tags.citations(obj), using="django"))
 
 
 def with_context(function):
-    """A template tag function that takes a Django context, given the Jinja2 one (both answer ``get()``)."""
-    return pass_context(lambda context, *args: function(context, *args))
+    """A template tag function that takes a Django context, given the Jinja2 one (both answer ``get()`` and
+    ``[]``)."""
+    return pass_context(lambda context, *args, **kwargs: function(context, *args, **kwargs))
 
 
 class Template(jinja2.Template):
@@ -169,7 +165,7 @@ def environment(**options):
         citations=citations,
         declared_figures=reconcile_tags.declared_figures,
         trail=site_tags.trail,
-        query_url=query_url,
+        query_url=with_context(listing_tags.query_url),
     )
     env.filters.update(
         striptags=striptags,

@@ -1,8 +1,27 @@
 """Helpers of the search tests: a list page's results for a query, and a spy on ``core.search``."""
 
+from django.db import connection
+
 from core import search
+from dataio import synthetic
 from projects.filters import CaseFilter
 from projects.models import Case
+
+
+def synthetic_cases_and_korean_names(make_case, make_sector, cases=300):
+    """The data the PostgreSQL search tests share: ``cases`` synthetic cases (a city for every ten), a sector
+    named in Korean ("상수도관리") and in it a case whose Korean title holds 교통 inside a longer word; returns
+    that sector. Each module adds its own cases, then ``analyze()``."""
+    synthetic.generate(cases=cases, cities=cases // 10)
+    water = make_sector("water-ko", name="Water management", name_ko="상수도관리")
+    make_case("korean", title="Transport card", title_ko="서울시의 교통카드 시스템", sector=water)
+    return water
+
+
+def analyze():
+    """The planner's statistics brought up to date, as autovacuum would after the data was written."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def ranked(query, queryset=None):

@@ -10,10 +10,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from core import search
-from dataio import synthetic
 from projects.models import Case
 from projects.search_text import CASE_NAMES_IN_ORDER
-from tests.search.helpers import follows_an_import, follows_deletes_and_truncation, ranked, spy, table_rows
+from tests.search.helpers import (
+    analyze,
+    follows_an_import,
+    follows_deletes_and_truncation,
+    ranked,
+    spy,
+    synthetic_cases_and_korean_names,
+    table_rows,
+)
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -23,12 +30,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def data(db, make_case, make_sector):
-    synthetic.generate(cases=300, cities=30)
-    water = make_sector("water-ko", name="Water management", name_ko="상수도관리")
-    make_case("korean", title="Transport card", title_ko="서울시의 교통카드 시스템", sector=water)
+    water = synthetic_cases_and_korean_names(make_case, make_sector)
     make_case("twice", title="Water and waterworks", sector=water)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyze()
 
 
 def in_order_rows():

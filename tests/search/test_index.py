@@ -14,6 +14,7 @@ from listing.paging import KeysFirst
 from projects.filters import CaseFilter
 from projects.models import Case, City
 from search.engine import BY_KEY
+from tests.search.helpers import analyze, synthetic_cases_and_korean_names
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -23,11 +24,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def data(db, make_case, make_sector):
-    synthetic.generate(cases=400, cities=40)
-    water = make_sector("water-ko", name="Water management", name_ko="상수도관리")
-    make_case("korean", title="Transport card", title_ko="서울시의 교통카드 시스템", sector=water)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    synthetic_cases_and_korean_names(make_case, make_sector, cases=400)
+    analyze()
 
 
 def plan(queryset, *settings):

@@ -7,9 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from core import search
-from dataio import synthetic
 from projects.models import Case
-from tests.search.helpers import ranked, spy
+from tests.search.helpers import analyze, ranked, spy, synthetic_cases_and_korean_names
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -19,12 +18,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def data(db, make_case, make_sector):
-    synthetic.generate(cases=300, cities=30)
-    water = make_sector("water-ko", name="Water management", name_ko="상수도관리")
-    make_case("korean", title="Transport card", title_ko="서울시의 교통카드 시스템", sector=water)
+    water = synthetic_cases_and_korean_names(make_case, make_sector)
     make_case("summary", title="Harbour", summary="A 상수도 network and the city's transport", sector=water)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyze()
 
 
 def pages_are_right(queries):
