@@ -42,6 +42,9 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 DEFAULT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's, for a context made without one
 
+# Where a shared page waits between two tests (``reading_only``): a short text document of the site itself.
+BETWEEN_TESTS = "/robots.txt"
+
 # Schemes a page may load without a request to any host.
 LOCAL_SCHEMES = ("data:", "about:", "blob:")
 
@@ -195,14 +198,18 @@ def reading_only():
         return shared_context
 
     @pytest.fixture(name="page")
-    def page(shared_page, browser_log, browser_context_args):
+    def page(shared_page, browser_log, browser_context_args, published_site_url):
         """The module's page, at the context's own viewport when the test starts; when it ends the page
         leaves the test's document (its requests and errors are in the test's log, and only there) and
-        the pointer goes back to the corner where a new page has it."""
+        the pointer goes back to the corner where a new page has it.
+
+        It leaves for a plain text document of the same site, not for about:blank: Chromium gives a page a
+        new renderer process each time it moves between about:blank and the site, so each test would start
+        one, with nothing parsed or cached (axe-core included)."""
         browser_log.watch(shared_page.context)
         shared_page.set_viewport_size(browser_context_args.get("viewport") or DEFAULT_VIEWPORT)
         yield shared_page
-        shared_page.goto("about:blank")
+        shared_page.goto(published_site_url + BETWEEN_TESTS)
         shared_page.mouse.move(0, 0)
 
     return site_url, context, page
