@@ -6,8 +6,9 @@
 #      the environment its `make test` gave it;
 #   2. today's tests that the start also had, matched by name (a test that moved to another module
 #      keeps its name), so that the two runs do the same work, in the environment today's `make test`
-#      gives (Python keeps the project's and the tests' bytecode in __pycache__/): first cold (no
-#      __pycache__/ of the project: the first `make test` of a fresh clone), then again (warm);
+#      gives (Python keeps the project's and the tests' bytecode in __pycache__/, and the migrated SQLite
+#      test database in .test-databases/): first cold (neither kept: the first `make test` of a fresh
+#      clone), then again (warm);
 #   3. today's whole suite (warm).
 #
 # Each run prints pytest's 15 slowest steps; the table at the end gives wall time, test count and the
@@ -56,6 +57,7 @@ run() {  # label, directory, pytest arguments... (the environment: the caller's)
 
 run start "$WORK/start"
 find . -name __pycache__ -type d -not -path './.venv/*' -not -path './node_modules/*' -prune -exec rm -rf {} +
+rm -rf .test-databases  # as in a fresh clone: the first run migrates (tests/migrated_database.py)
 PYTHONDONTWRITEBYTECODE='' run same-cold "$PWD" "@$WORK/same.ids"
 PYTHONDONTWRITEBYTECODE='' run same "$PWD" "@$WORK/same.ids"
 PYTHONDONTWRITEBYTECODE='' run now "$PWD"

@@ -24,6 +24,7 @@ from core.content import Status
 from dataio.layout import FIXTURE_NAMES
 from projects.models import Case, CaseCategory, City, Country, Region, Relationship, Sector, WorkKind
 from rankings.models import HostedOrganization, OrganizationField, RankingIndex, RankingResult
+from tests import migrated_database
 
 # The replica router is tested against a real streaming replica on PostgreSQL (test_replica.py starts
 # one) and against a second database standing in for one on SQLite (test_router.py): each needs its engine.
@@ -40,9 +41,24 @@ connection_created.connect(lambda sender, connection, **kwargs: OPENED.add(conne
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """Runs just before pytest-django creates the test databases (``django_db_setup``): from here until they
+    are made, migrating SQLite's reuses a database migrated by an earlier run (tests/migrated_database.py)."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(migrated_database.reused())
+        CREATING.append(stack.pop_all())
+    yield
+
+
+CREATING = []  # what ``django_db_modify_db_settings`` started and ``django_db_setup`` ends
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
     """pytest-django's test databases, with every connection the test thread opened closed before they are
     dropped."""
+    while CREATING:
+        CREATING.pop().close()
     yield
     for opened in list(OPENED):
         with contextlib.suppress(DatabaseError):  # another thread's (a live server's): that thread closes it
