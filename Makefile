@@ -104,7 +104,7 @@ format: install
 check: lint test
 
 clean:
-	rm -rf $(VENV) staticfiles .staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles .staticfiles db.sqlite3 .test-databases
 
 # Production mode: gunicorn under the production settings, static files compressed and fingerprinted by
 # collectstatic and served by whitenoise. Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DJANGO_SITE_URL, and
