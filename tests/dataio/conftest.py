@@ -37,6 +37,18 @@ def snapshot():
     return export_texts(), history
 
 
+TAKEN = []  # the snapshot of the shipped data, once taken in this test process
+
+
+@pytest.fixture
+def shipped_snapshot(shipped_data):
+    """``snapshot()`` of the database as ``shipped_data`` writes it: the same rows in every test, so it is
+    taken once per test process (``test_importer.py`` checks that it is what a snapshot then reads)."""
+    if not TAKEN:
+        TAKEN.append(snapshot())
+    return TAKEN[0]
+
+
 @pytest.fixture
 def shipped_copy(tmp_path):
     """A copy of the shipped fixture files in a temporary folder, to edit."""

@@ -225,11 +225,11 @@ def test_the_corpus_holds_at_least_15_bad_files_and_the_table_names_each_one():
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
-def test_a_bad_file_gives_one_clear_line_and_leaves_the_database_as_it_was(shipped_data, settings, name):
+def test_a_bad_file_gives_one_clear_line_and_leaves_the_database_as_it_was(shipped_snapshot, settings, name):
     for setting, value in LIMITS.get(name, {}).items():
         setattr(settings, setting, value)
     path = BAD_DIR / name
-    before = snapshot()
+    before = shipped_snapshot
     started = time.monotonic()
     lines, error = fail("import_fixtures", str(path))
     assert time.monotonic() - started < 3
@@ -237,6 +237,11 @@ def test_a_bad_file_gives_one_clear_line_and_leaves_the_database_as_it_was(shipp
     assert lines == [f"{path}: {record}: {field}: {message}"]
     assert error == "1 problem found; nothing was imported."
     assert snapshot() == before
+
+
+def test_the_shipped_snapshot_is_what_a_snapshot_of_the_shipped_data_reads(shipped_snapshot):
+    """The tests above compare with a snapshot taken once per process (``shipped_snapshot``)."""
+    assert snapshot() == shipped_snapshot
 
 
 def test_the_limits_default_to_those_documented(settings):
@@ -277,9 +282,9 @@ def test_files_at_the_limits_are_accepted(db, tmp_path, settings):
 
 
 @pytest.mark.parametrize("name", ["rank_zero.json", "broken.json", "category_of_another_sector.json"])
-def test_a_valid_file_and_a_bad_one_in_the_same_call_load_nothing(shipped_data, tmp_path, name):
+def test_a_valid_file_and_a_bad_one_in_the_same_call_load_nothing(shipped_snapshot, tmp_path, name):
     valid = write_json(tmp_path / "new.json", [country("ZZ", "Zedland"), city("zed-city", "ZZ")])
-    before = snapshot()
+    before = shipped_snapshot
     lines, _ = fail("import_fixtures", str(valid), str(BAD_DIR / name))
     assert len(lines) == 1 and lines[0].startswith(f"{BAD_DIR / name}: ")
     assert not Country.objects.filter(code="ZZ").exists()
@@ -361,10 +366,10 @@ def edit_two_titles_add_a_case_and_a_city(folder):
     return [cases[0]["fields"]["slug"], cases[1]["fields"]["slug"]]
 
 
-def test_dry_run_reports_exactly_the_edit_and_changes_nothing(shipped_data, shipped_copy):
+def test_dry_run_reports_exactly_the_edit_and_changes_nothing(shipped_snapshot, shipped_copy):
     retitled = edit_two_titles_add_a_case_and_a_city(shipped_copy)
     counts = shipped_counts()
-    before = snapshot()
+    before = shipped_snapshot
 
     out, _ = run("import_fixtures", str(shipped_copy), dry_run=True, verbosity=2)
 
@@ -406,8 +411,8 @@ def test_the_real_import_then_does_what_the_dry_run_said(shipped_data, shipped_c
     }
 
 
-def test_reimporting_the_shipped_fixtures_reports_everything_unchanged_and_writes_nothing(shipped_data):
-    before = snapshot()
+def test_reimporting_the_shipped_fixtures_reports_everything_unchanged_and_writes_nothing(shipped_snapshot):
+    before = shipped_snapshot
     out, _ = run("import_fixtures", *map(str, SHIPPED_FILES))
     assert summary_lines(out) == all_unchanged()
     assert out.splitlines()[-1] == "Nothing to change."
@@ -575,9 +580,9 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_records(db, tmp_
     assert many <= few + 20, (few, many)
 
 
-def test_what_validation_misses_the_database_refuses_and_the_record_is_still_named(shipped_data, monkeypatch):
+def test_what_validation_misses_the_database_refuses_and_the_record_is_still_named(shipped_snapshot, monkeypatch):
     monkeypatch.setattr(RankingResult, "clean", lambda self: None)  # let rank 0 through to the database
-    before = snapshot()
+    before = shipped_snapshot
     lines, _ = fail("import_fixtures", str(BAD_DIR / "rank_zero.json"))
     assert lines == [
         f"{BAD_DIR / 'rank_zero.json'}: rankings.rankingresult gpci/2030/world: -: "
