@@ -83,9 +83,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # Python keeps the bytecode of the project's own modules, and pytest its rewritten test modules, in
 # __pycache__/ (ignored by git) even where PYTHONDONTWRITEBYTECODE is set: otherwise every process of the
-# suite (each worker, each command a test starts) compiles them again on every run.
+# suite (each worker, each command a test starts) compiles them again on every run. Two workers (both cores
+# are busy with two); --dist worksteal lets an idle worker take tests another was handed but has not started,
+# so the browser tests at the end do not all run on one worker while the other waits (bench/README.md).
 test: install browser-deps $(MO)
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 # Regenerates docs/screenshots/ (the README's pictures) from the browser tests' set-up.
 screenshots: install browser-deps

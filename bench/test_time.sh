@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Test time (issue 10): the suite as `make test` runs it (SQLite, pytest -n 2, browser tests included) at the
+# Test time (issue 10): the suite as `make test` runs it (SQLite, two workers, browser tests included) at the
 # start of the round and now, in one sitting on this machine, one run after the other:
 #
 #   1. the start's suite (START, a commit; checked out in a temporary worktree, run with this .venv), in
@@ -72,9 +72,10 @@ run() {  # label, directory, pytest arguments... (the environment: the caller's)
 run start "$WORK/start"
 find . -name __pycache__ -type d -not -path './.venv/*' -not -path './node_modules/*' -prune -exec rm -rf {} +
 rm -rf .test-databases  # as in a fresh clone: the first run migrates (tests/migrated_database.py)
-PYTHONDONTWRITEBYTECODE='' run same-cold "$PWD" "@$WORK/same.ids"
-PYTHONDONTWRITEBYTECODE='' run same "$PWD" "@$WORK/same.ids"
-PYTHONDONTWRITEBYTECODE='' run now "$PWD"
+# Today's `make test` hands tests out with --dist worksteal (Makefile); the start's used pytest-xdist's default.
+PYTHONDONTWRITEBYTECODE='' run same-cold "$PWD" --dist worksteal "@$WORK/same.ids"
+PYTHONDONTWRITEBYTECODE='' run same "$PWD" --dist worksteal "@$WORK/same.ids"
+PYTHONDONTWRITEBYTECODE='' run now "$PWD" --dist worksteal
 
 echo
 echo "Machine: $(nproc) cores, load average now $(cut -d' ' -f1-3 /proc/loadavg); start = $START, now = $(git rev-parse --short HEAD)"
