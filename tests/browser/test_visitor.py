@@ -237,9 +237,10 @@ def test_keyboard_alone_skip_link_filter_form_and_visible_focus(page, site_url, 
 
 def tab_to(page, locator, limit=80):
     """Press Tab until ``locator`` has the focus (at most ``limit`` times)."""
+    element = locator.element_handle()
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if locator.evaluate("element => element === document.activeElement"):
+        if element.evaluate("element => element === document.activeElement"):
             return
     raise AssertionError(f"{limit} presses of Tab never reached {locator}")
 
