@@ -28,7 +28,10 @@ from tests import migrated_database
 # The replica router is tested against a real streaming replica on PostgreSQL (test_replica.py starts
 # one) and against a second database standing in for one on SQLite (test_router.py): each needs its engine.
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-collect_ignore = ["production/test_replica.py" if ON_SQLITE else "production/test_router.py"]
+collect_ignore = ["production/test_replica.py"] if ON_SQLITE else ["production/test_router.py"]
+# The migrated database kept between runs is SQLite's alone (tests/migrated_database.py).
+if not ON_SQLITE:
+    collect_ignore.append("test_migrated_database.py")
 
 
 # Every connection this test process opens. Django keeps one per thread and per context (asgiref's Local),

@@ -1,16 +1,15 @@
 """The migrated SQLite test database kept between runs (tests/migrated_database.py) is named by everything
-that decides what ``migrate`` writes, so a copy is only ever used for the migrations it was made from."""
+that decides what ``migrate`` writes, so a copy is only ever used for the migrations it was made from.
+SQLite only: on PostgreSQL this module is not collected (tests/conftest.py)."""
 
 import contextlib
 import sqlite3
 from pathlib import Path
 
-import pytest
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from tests import migrated_database
-from tests.conftest import ON_SQLITE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +34,6 @@ def test_a_changed_input_gives_another_name(tmp_path, monkeypatch):
     assert migrated_database.digest() != before
 
 
-@pytest.mark.skipif(not ON_SQLITE, reason="PostgreSQL's test database is migrated every time")
 def test_this_process_database_is_the_kept_one_for_its_name(db):
     """Whether this process migrated or copied, the database the tests use holds what the kept copy holds:
     the same tables, indexes and triggers, and the migrations recorded as applied."""
