@@ -1,6 +1,7 @@
 """Filters every list shares: the published base, a text search box, and a stable, language-aware order."""
 
 import copy
+import functools
 
 import django_filters
 from django import forms
@@ -159,9 +160,17 @@ KOREAN_SORT_FIELDS = {"title", "name", "country__name"}
 def in_page_language(field):
     """An ``order_by`` term for ``field`` ("name", "-title"...) that sorts Korean pages by the Korean text
     where there is one (Hangul syllables sort in dictionary order by code point), else by the English."""
+    return sort_term(field, korean=i18n.is_korean())
+
+
+@functools.cache
+def sort_term(field, *, korean):
+    """``in_page_language``'s term, one object for each field and language: an order is told from another by
+    comparing its terms, which is immediate for the same objects (expressions made anew compare by working
+    their identities out). A query copies an expression before changing it, so one object serves every page."""
     descending = field.startswith("-")
     name = field.lstrip("-")
-    if name not in KOREAN_SORT_FIELDS or not i18n.is_korean():
+    if name not in KOREAN_SORT_FIELDS or not korean:
         return field
     expression = korean_first(name)
     return expression.desc() if descending else expression.asc()

@@ -3,7 +3,6 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.cache import FragmentCache, fragment
@@ -53,19 +52,10 @@ MAP_COLUMNS = (
 SECTOR_PAGE_CASES = 20
 
 
-# within_a_sector()'s terms for each language: the same objects on every page, so that a list's order is told
-# from the default one by identity (new expressions compared work their identity out again).
-_within_a_sector = {}
-
-
 def within_a_sector():
     """The order of cases within one sector, as every list of cases shows them: by title, in the page's
     language. The (status, sector, title, slug) index gives it without a sort."""
-    language = get_language()
-    terms = _within_a_sector.get(language)
-    if terms is None:
-        terms = _within_a_sector[language] = (in_page_language("title"), "slug")
-    return terms
+    return (in_page_language("title"), "slug")
 
 
 class CaseListView(FilteredListView):

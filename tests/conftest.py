@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime
+import functools
 import itertools
 import re
 import weakref
@@ -46,21 +47,14 @@ connection_created.connect(lambda sender, connection, **kwargs: OPENED.add(conne
 def django_db_modify_db_settings(django_db_modify_db_settings):
     """Runs just before pytest-django creates the test databases (``django_db_setup``): from here until they
     are made, migrating SQLite's reuses a database migrated by an earlier run (tests/migrated_database.py)."""
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(migrated_database.reused())
-        CREATING.append(stack.pop_all())
-    yield
-
-
-CREATING = []  # what ``django_db_modify_db_settings`` started and ``django_db_setup`` ends
+    migrated_database.start()
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
-    """pytest-django's test databases, with every connection the test thread opened closed before they are
-    dropped."""
-    while CREATING:
-        CREATING.pop().close()
+    """pytest-django's test databases (``migrate`` as Django has it again once they are made), with every
+    connection the test thread opened closed before they are dropped."""
+    migrated_database.stop()
     yield
     for opened in list(OPENED):
         with contextlib.suppress(DatabaseError):  # another thread's (a live server's): that thread closes it
@@ -120,7 +114,7 @@ def shipped_rows(django_db_setup, django_db_blocker):
         models += [field.remote_field.through for model in models for field in model._meta.local_many_to_many]
         rows = [(model, list(model._base_manager.order_by("pk"))) for model in dict.fromkeys(models)]
         transaction.set_rollback(True)
-    return [(model, table) for model, table in rows if table]
+    return ShippedRows((model, table) for model, table in rows if table)
 
 
 @contextlib.contextmanager
@@ -146,9 +140,9 @@ def search_text_rebuilt_once():
 def write_rows(shipped_rows):
     """Write the rows read by ``shipped_rows``: per table, one INSERT run for all its rows, with the values as
     the rows hold them (as ``loaddata``'s raw saves write them). The statements and their values are prepared
-    once per test process (``inserts``): preparing them is most of what ``bulk_create`` spends on these rows."""
+    once per test process (``ShippedRows.inserts``): preparing them is most of what ``bulk_create`` spent here."""
     with connection.cursor() as cursor:
-        for sql, values in inserts(shipped_rows):
+        for sql, values in shipped_rows.inserts:
             cursor.executemany(sql, values)
     content_changed()  # as loaddata's saves would: what was cached for other data is stale
     statements = connection.ops.sequence_reset_sql(no_style(), [model for model, _ in shipped_rows])
@@ -158,29 +152,24 @@ def write_rows(shipped_rows):
                 cursor.execute(statement)
 
 
-PREPARED = {}  # (id of the rows, database alias) -> (the rows, kept so that the id stays theirs; the statements)
+class ShippedRows(list):
+    """[(model, [its rows])], as ``shipped_rows`` reads them, with the statements that write them."""
 
-
-def inserts(shipped_rows):
-    """[(INSERT statement, [values of each row])] for the tables of ``shipped_rows``, on this connection."""
-    key = (id(shipped_rows), connection.alias)
-    if key not in PREPARED:
+    @functools.cached_property
+    def inserts(self):
+        """[(INSERT statement, [values of each row])], one for each table, prepared once."""
         quote = connection.ops.quote_name
         statements = []
-        for model, rows in shipped_rows:
+        for model, rows in self:
             fields = [field for field in model._meta.concrete_fields if not field.generated]  # as bulk_create
-            statements.append(
-                (
-                    f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-                    f"VALUES ({', '.join(['%s'] * len(fields))})",
-                    [
-                        tuple(field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields)
-                        for row in rows
-                    ],
-                )
-            )
-        PREPARED[key] = (shipped_rows, statements)
-    return PREPARED[key][1]
+            columns = ", ".join(quote(field.column) for field in fields)
+            sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+            values = [
+                tuple(field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields)
+                for row in rows
+            ]
+            statements.append((sql, values))
+        return statements
 
 
 def delete_rows(shipped_rows):

@@ -2,7 +2,7 @@
 
 Each pytest(-xdist) process makes its own in-memory test database, and migrating it runs every migration
 of every app (about three seconds of a processor; most of it is Django rendering the models' states, not
-SQL). ``reused()`` keeps a copy of the migrated database in ``.test-databases/`` (ignored by git), named
+SQL). ``start()`` makes ``migrate`` keep a copy of the migrated database in ``.test-databases/`` (ignored by git), named
 by a digest of everything that decides what ``migrate`` writes: each app's migration files, the project
 modules they import (custom operations) and what those import, each app's ``apps.py`` (post_migrate
 receivers), the installed packages' versions, Python's and SQLite's. A later process whose digest
@@ -79,32 +79,33 @@ def in_memory_sqlite(connection):
     return connection.vendor == "sqlite" and connection.is_in_memory_db()
 
 
-@contextlib.contextmanager
-def reused():
-    """While the block runs (pytest-django creating the test databases), ``migrate`` on the default alias
-    of an in-memory SQLite database copies the kept database for this digest if there is one, and keeps
-    a copy of the database it migrated if there is none."""
-    original = migrate.Command.handle
+ORIGINAL = migrate.Command.handle
 
-    def handle(self, *args, **options):
-        connection = connections[options["database"]]
-        if options["database"] != DEFAULT_DB_ALIAS or not in_memory_sqlite(connection):
-            return original(self, *args, **options)
-        kept = FOLDER / f"{digest()}.sqlite3"
-        connection.ensure_connection()
-        if kept.exists():
-            with contextlib.closing(sqlite3.connect(kept)) as source:
-                source.backup(connection.connection)
-            return None
-        result = original(self, *args, **options)
-        keep(connection, kept)
-        return result
 
+def handle(self, *args, **options):
+    """``migrate``, for the default alias of an in-memory SQLite database: the kept database for this digest
+    copied if there is one, else the migrations run and a copy of their result kept."""
+    connection = connections[options["database"]]
+    if options["database"] != DEFAULT_DB_ALIAS or not in_memory_sqlite(connection):
+        return ORIGINAL(self, *args, **options)
+    kept = FOLDER / f"{digest()}.sqlite3"
+    connection.ensure_connection()
+    if kept.exists():
+        with contextlib.closing(sqlite3.connect(kept)) as source:
+            source.backup(connection.connection)
+        return None
+    result = ORIGINAL(self, *args, **options)
+    keep(connection, kept)
+    return result
+
+
+def start():
+    """From here until ``stop()`` (pytest-django creating the test databases), ``migrate`` is ``handle``."""
     migrate.Command.handle = handle
-    try:
-        yield
-    finally:
-        migrate.Command.handle = original
+
+
+def stop():
+    migrate.Command.handle = ORIGINAL
 
 
 def keep(connection, kept):
